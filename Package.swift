@@ -1,0 +1,43 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Dependencies point one way, along the data flow:
+// PrecedentCore (units) → PrecedentDBN (codec, symbology) → PrecedentCLI (commands) → precedent.
+let package = Package(
+    name: "Precedent",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "precedent", targets: ["precedent"]),
+        .library(name: "PrecedentCore", targets: ["PrecedentCore"]),
+        .library(name: "PrecedentDBN", targets: ["PrecedentDBN"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]),
+        .target(name: "PrecedentCore"),
+        .target(name: "PrecedentDBN", dependencies: ["PrecedentCore", "CZstd"]),
+        .target(
+            name: "PrecedentCLI",
+            dependencies: [
+                "PrecedentCore", "PrecedentDBN",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "precedent", dependencies: ["PrecedentCLI"]),
+        // Fixture discovery and reference-implementation helpers shared by the tests.
+        .target(
+            name: "PrecedentTestSupport", dependencies: ["PrecedentDBN"],
+            path: "Tests/PrecedentTestSupport"),
+        .testTarget(name: "PrecedentCoreTests", dependencies: ["PrecedentCore"]),
+        .testTarget(
+            name: "PrecedentDBNTests",
+            dependencies: ["PrecedentDBN", "PrecedentTestSupport"]),
+        .testTarget(
+            name: "PrecedentCLITests",
+            dependencies: ["PrecedentCLI", "PrecedentDBN", "PrecedentTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

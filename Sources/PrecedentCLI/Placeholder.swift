@@ -1,0 +1,1 @@
+public struct PrecedentCommand { public static func main() {} }

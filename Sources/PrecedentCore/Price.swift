@@ -1,0 +1,46 @@
+/// A price in Databento's fixed-point representation: one unit is 1e-9 of the
+/// instrument's quote currency (ES 4799.25 is `4_799_250_000_000`).
+///
+/// Prices stay integer until presentation. `Price.undefined` (`Int64.max`,
+/// Databento's `UNDEF_PRICE`) marks a missing price; never compute with it.
+/// Negative prices are legal (calendar spreads).
+public struct Price: RawRepresentable, Hashable, Comparable, Sendable {
+    /// The fixed-point value in units of 1e-9.
+    public var rawValue: Int64
+
+    @inlinable public init(rawValue: Int64) { self.rawValue = rawValue }
+
+    /// Units per 1.0 of price (Databento's `FIXED_PRICE_SCALE`).
+    public static let scale: Int64 = 1_000_000_000
+    /// Databento's `UNDEF_PRICE` sentinel.
+    public static let undefined = Price(rawValue: .max)
+
+    /// True unless this is the `UNDEF_PRICE` sentinel.
+    @inlinable public var isDefined: Bool { rawValue != Int64.max }
+
+    @inlinable public static func < (a: Price, b: Price) -> Bool { a.rawValue < b.rawValue }
+
+    /// Exact decimal text with trailing zeros removed (`4799.25`, `-0.05`, `12`),
+    /// or `nil` for the undefined sentinel. No floating point is involved.
+    public var decimalString: String? {
+        guard isDefined else { return nil }
+        let negative = rawValue < 0
+        let magnitude = rawValue.magnitude
+        let whole = magnitude / UInt64(Price.scale)
+        var frac = magnitude % UInt64(Price.scale)
+        var text = (negative ? "-" : "") + String(whole)
+        if frac != 0 {
+            var digits = 9
+            while frac % 10 == 0 { frac /= 10; digits -= 1 }
+            let f = String(frac)
+            text += "." + String(repeating: "0", count: digits - f.count) + f
+        }
+        return text
+    }
+
+    /// The price as a `Double` for display and statistics only (loses precision
+    /// beyond ~15 significant digits); `nil` when undefined.
+    @inlinable public var doubleValue: Double? {
+        isDefined ? Double(rawValue) / Double(Price.scale) : nil
+    }
+}

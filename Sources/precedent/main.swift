@@ -1,0 +1,2 @@
+import PrecedentCLI
+PrecedentCommand.main()
