@@ -58,3 +58,34 @@ public enum Fixtures {
     /// The real CME ESH4 MBO file (the benchmark and book input).
     public static let cmeMBO = "dbn/cme/esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst"
 }
+
+extension Fixtures {
+    /// A fixture's DBN stream decompressed by the `zstd` command (independent of
+    /// Precedent's own decompression), or its raw bytes.
+    public static func decompressedStream(_ relative: String) throws -> [UInt8] {
+        let raw = try bytes(relative)
+        guard relative.hasSuffix(".zst") else { return raw }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["zstd", "-dc", path(relative)]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw CocoaError(.fileReadCorruptFile) }
+        return Array(data)
+    }
+
+    /// Every decoded record of a fixture with its `ts_out`.
+    public static func records(_ relative: String) throws -> (Metadata?, [(DBNRecord, UnixNanosValue?)]) {
+        let reader = try reader(relative)
+        var out: [(DBNRecord, UnixNanosValue?)] = []
+        try reader.forEachRecord { ref in
+            if let r = try ref.decode() { out.append((r, ref.tsOut?.rawValue)) }
+        }
+        return (reader.metadata, out)
+    }
+
+    public typealias UnixNanosValue = UInt64
+}
