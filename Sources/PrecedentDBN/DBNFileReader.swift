@@ -104,6 +104,8 @@ public final class DBNFileReader {
     public var recordCount: Int { decoder.recordCount }
     /// Skipped records of unknown rtypes, by rtype.
     public var unknownRecords: [UInt8: Int] { decoder.unknownRecords }
+    /// Bytes of the decoded DBN stream consumed so far.
+    public var streamBytesRead: Int { decoder.streamOffset }
 
     /// Calls `body` for every record in order. Throws `.truncated` after the
     /// last complete record if the input ends inside one; any error carries the

@@ -1,1 +1,0 @@
-public struct PrecedentCommand { public static func main() {} }
