@@ -29,8 +29,8 @@ let package = Package(
         .executableTarget(name: "precedent", dependencies: ["PrecedentCLI"]),
         // Fixture discovery and reference-implementation helpers shared by the tests.
         .target(
-            name: "PrecedentTestSupport", dependencies: ["PrecedentDBN"],
-            path: "Tests/PrecedentTestSupport"),
+            name: "PrecedentTestSupport",
+            dependencies: ["PrecedentCore", "PrecedentDBN"], path: "Tests/PrecedentTestSupport"),
         .testTarget(name: "PrecedentCoreTests", dependencies: ["PrecedentCore"]),
         .testTarget(
             name: "PrecedentDBNTests",

@@ -15,8 +15,7 @@ struct DBNBenchCommand: ParsableCommand {
             record into a typed struct (summing sizes so nothing is optimised away). Prints \
             records/s and decoded MB/s; --json for the benchmark harness \
             (Benchmarks/dbn_decode.py, which runs databento-dbn and zstd on the same input).
-            """,
-        shouldDisplay: true)
+            """)
 
     @Argument(help: ArgumentHelp("A DBN file.", valueName: "file")) var file: String
     @Option(help: "Number of passes.") var `repeat` = 20

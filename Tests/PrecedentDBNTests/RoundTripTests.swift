@@ -16,7 +16,7 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: out) }
             let writer = try DBNFileWriter(path: out, metadata: metadata, compression: compression,
                                            tsOut: metadata?.tsOut ?? false)
-            for (r, ts) in records { try writer.write(r, tsOut: ts.map(UnixNanos.init(rawValue:))) }
+            for (r, ts) in records { try writer.write(r, tsOut: ts) }
             try writer.finish()
 
             let again = try DBNFileReader(path: out, fragment: metadata == nil ? (3, false) : nil)
@@ -42,7 +42,7 @@ import Testing
         let (metadata, records) = try Fixtures.records(file)
         var bytes = try metadata?.encodedV3() ?? []
         let encoder = DBNEncoder(tsOut: metadata?.tsOut ?? false)
-        for (r, ts) in records { try encoder.encode(r, tsOut: ts.map(UnixNanos.init(rawValue:)), into: &bytes) }
+        for (r, ts) in records { try encoder.encode(r, tsOut: ts, into: &bytes) }
         #expect(bytes.count == original.count, "\(file): \(bytes.count) bytes written, original has \(original.count)")
         if let i = zip(bytes, original).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
             Issue.record("\(file): first differing byte at offset \(i)")

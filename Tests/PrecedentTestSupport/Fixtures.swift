@@ -1,4 +1,5 @@
 import Foundation
+import PrecedentCore
 import PrecedentDBN
 
 /// The real sample data in `../shared/data` (or `$PRECEDENT_DATA`), read in place.
@@ -78,14 +79,12 @@ extension Fixtures {
     }
 
     /// Every decoded record of a fixture with its `ts_out`.
-    public static func records(_ relative: String) throws -> (Metadata?, [(DBNRecord, UnixNanosValue?)]) {
+    public static func records(_ relative: String) throws -> (Metadata?, [(DBNRecord, UnixNanos?)]) {
         let reader = try reader(relative)
-        var out: [(DBNRecord, UnixNanosValue?)] = []
+        var out: [(DBNRecord, UnixNanos?)] = []
         try reader.forEachRecord { ref in
-            if let r = try ref.decode() { out.append((r, ref.tsOut?.rawValue)) }
+            if let r = try ref.decode() { out.append((r, ref.tsOut)) }
         }
         return (reader.metadata, out)
     }
-
-    public typealias UnixNanosValue = UInt64
 }
