@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependencies point one way, along the data flow:
-// PrecedentCore (units) → PrecedentDBN (codec, symbology) → PrecedentCLI (commands) → precedent.
+// PrecedentCore (units) → PrecedentDBN (codec, symbology) → PrecedentBook (L3 book)
+// → PrecedentCLI (commands) → precedent.
 let package = Package(
     name: "Precedent",
     platforms: [.macOS(.v15)],
@@ -10,6 +11,7 @@ let package = Package(
         .executable(name: "precedent", targets: ["precedent"]),
         .library(name: "PrecedentCore", targets: ["PrecedentCore"]),
         .library(name: "PrecedentDBN", targets: ["PrecedentDBN"]),
+        .library(name: "PrecedentBook", targets: ["PrecedentBook"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,10 +22,11 @@ let package = Package(
             providers: [.apt(["libzstd-dev"])]),
         .target(name: "PrecedentCore"),
         .target(name: "PrecedentDBN", dependencies: ["PrecedentCore", "CZstd"]),
+        .target(name: "PrecedentBook", dependencies: ["PrecedentCore", "PrecedentDBN"]),
         .target(
             name: "PrecedentCLI",
             dependencies: [
-                "PrecedentCore", "PrecedentDBN",
+                "PrecedentCore", "PrecedentDBN", "PrecedentBook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "precedent", dependencies: ["PrecedentCLI"]),
@@ -35,6 +38,9 @@ let package = Package(
         .testTarget(
             name: "PrecedentDBNTests",
             dependencies: ["PrecedentDBN", "PrecedentTestSupport"]),
+        .testTarget(
+            name: "PrecedentBookTests",
+            dependencies: ["PrecedentBook", "PrecedentDBN", "PrecedentTestSupport"]),
         .testTarget(
             name: "PrecedentCLITests",
             dependencies: ["PrecedentCLI", "PrecedentDBN", "PrecedentTestSupport"]),

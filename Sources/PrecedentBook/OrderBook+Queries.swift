@@ -1,0 +1,99 @@
+import PrecedentCore
+
+/// Aggregate state of one price level.
+public struct LevelSummary: Sendable, Hashable {
+    public var price: Price
+    /// Resting size, contracts.
+    public var size: UInt64
+    /// Resting orders.
+    public var count: UInt32
+}
+
+extension OrderBook {
+    private func ladder(_ side: Side) -> Ladder { side == .ask ? asks : bids }
+
+    private func summary(_ ladder: Ladder, _ i: Int, isAsk: Bool) -> LevelSummary {
+        let key = ladder.keys[i]
+        return LevelSummary(price: Price(rawValue: isAsk ? ~key : key), size: ladder.levels[i].size, count: ladder.levels[i].count)
+    }
+
+    /// Best bid level. - Complexity: O(1).
+    public var bestBid: LevelSummary? { bids.keys.isEmpty ? nil : summary(bids, bids.keys.count - 1, isAsk: false) }
+    /// Best ask level. - Complexity: O(1).
+    public var bestAsk: LevelSummary? { asks.keys.isEmpty ? nil : summary(asks, asks.keys.count - 1, isAsk: true) }
+    /// True when the best bid is at or above the best ask (pre-open, auctions).
+    public var isCrossed: Bool {
+        guard let b = bestBid, let a = bestAsk else { return false }
+        return b.price >= a.price
+    }
+
+    /// The level at `price` on `side`, or `nil` if nothing rests there. - Complexity: O(log L).
+    public func level(_ side: Side, at price: Price) -> LevelSummary? {
+        let isAsk = side == .ask
+        let l = ladder(side)
+        let key = OrderBook.key(price.rawValue, isAsk: isAsk)
+        let i = l.lowerBound(key)
+        return i < l.keys.count && l.keys[i] == key ? summary(l, i, isAsk: isAsk) : nil
+    }
+
+    /// Resting size on `side` at prices in `low...high`. - Complexity: O(log L + k) for k levels in range.
+    public func depth(_ side: Side, from low: Price, through high: Price) -> UInt64 {
+        guard low <= high else { return 0 }
+        let isAsk = side == .ask
+        let l = ladder(side)
+        // Keys ascend with price for bids and descend for asks.
+        let (kLow, kHigh) = isAsk ? (~high.rawValue, ~low.rawValue) : (low.rawValue, high.rawValue)
+        var i = l.lowerBound(kLow)
+        var total: UInt64 = 0
+        while i < l.keys.count && l.keys[i] <= kHigh {
+            total += l.levels[i].size
+            i += 1
+        }
+        return total
+    }
+
+    /// The best `count` levels of `side`, best first. - Complexity: O(count).
+    public func topLevels(_ side: Side, count: Int) -> [LevelSummary] {
+        let isAsk = side == .ask
+        let l = ladder(side)
+        let n = min(count, l.keys.count)
+        return (0..<n).map { summary(l, l.keys.count - 1 - $0, isAsk: isAsk) }
+    }
+
+    /// A resting order's side, price and size. - Complexity: O(1) expected.
+    public func order(_ id: UInt64) -> (side: Side, price: Price, size: UInt32)? {
+        guard let slot = index[id] else { return nil }
+        let n = nodes[Int(slot)]
+        return (n.isAsk ? .ask : .bid, Price(rawValue: n.price), n.size)
+    }
+
+    /// Size and number of orders ahead of `id` in its level's queue.
+    /// - Complexity: O(k) for the k orders ahead.
+    public func queuePosition(_ id: UInt64) -> (sizeAhead: UInt64, ordersAhead: Int)? {
+        guard let slot = index[id] else { return nil }
+        var size: UInt64 = 0, orders = 0
+        var n = nodes[Int(slot)].prev
+        while n != OrderBook.none {
+            size += UInt64(nodes[Int(n)].size)
+            orders += 1
+            n = nodes[Int(n)].prev
+        }
+        return (size, orders)
+    }
+
+    /// Order ids of the level at `price`, in queue order. - Complexity: O(log L + k).
+    public func queue(_ side: Side, at price: Price) -> [UInt64] {
+        let isAsk = side == .ask
+        let l = ladder(side)
+        let key = OrderBook.key(price.rawValue, isAsk: isAsk)
+        let i = l.lowerBound(key)
+        guard i < l.keys.count && l.keys[i] == key else { return [] }
+        var out: [UInt64] = []
+        var n = l.levels[i].head
+        while n != OrderBook.none { out.append(nodes[Int(n)].orderID); n = nodes[Int(n)].next }
+        return out
+    }
+
+    /// Number of price levels on `side`.
+    public func levelCount(_ side: Side) -> Int { ladder(side).keys.count }
+}
