@@ -7,6 +7,10 @@ public struct LevelSummary: Sendable, Hashable {
     public var size: UInt64
     /// Resting orders.
     public var count: UInt32
+
+    public init(price: Price, size: UInt64, count: UInt32) {
+        self.price = price; self.size = size; self.count = count
+    }
 }
 
 extension OrderBook {
