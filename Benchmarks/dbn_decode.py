@@ -5,7 +5,7 @@
 
 Default input: the real CME ESH4 MBO file (../shared/data/dbn/cme/esh4-…-to2330.mbo.dbn.zst,
 DBN v1, 44,371 records). Every tool decodes the file N times in one process:
-  precedent      `precedent dbn bench FILE --repeat N` (open, zstd-decompress, frame every
+  precedent      `precedent bench dbn FILE --repeat N` (open, zstd-decompress, frame every
                  record, read each MBO record into a typed struct)
   databento-dbn  DBNDecoder(compression=ZSTD): write(file bytes) + decode() -> record objects
   to_ndarray     databento.DBNStore.from_file(FILE).to_ndarray() (if `databento` is installed)
@@ -48,7 +48,7 @@ def main():
     results = {}
 
     def precedent():
-        out = subprocess.run([a.binary, "dbn", "bench", a.file, "--repeat", str(a.repeat), "--json"],
+        out = subprocess.run([a.binary, "bench", "dbn", a.file, "--repeat", str(a.repeat), "--json"],
                              check=True, capture_output=True, text=True).stdout
         r = json.loads(out)
         results["records"] = r["records"] // a.repeat

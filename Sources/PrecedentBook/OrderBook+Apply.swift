@@ -37,7 +37,7 @@ extension OrderBook {
             anomalies.record(.unknownAction, recordIndex: recordIndex, orderID: m.orderID, tsRecv: m.tsRecv)
         }
         isConsistent = flags.contains(.last)
-        if isConsistent { pendingFills.removeAll(keepingCapacity: true) }
+        if isConsistent && !pendingFills.isEmpty { pendingFills.removeAll(keepingCapacity: true) }
     }
 
     private mutating func notePendingFill(_ id: UInt64, _ quantity: UInt32) {
@@ -167,7 +167,7 @@ extension OrderBook {
         }
         nodes.removeAll(keepingCapacity: true)
         freeHead = OrderBook.none
-        index.removeAll(keepingCapacity: true)
+        index.removeAll()
         bids = Ladder()
         asks = Ladder()
         pendingFills.removeAll(keepingCapacity: true)

@@ -54,7 +54,7 @@ public struct OrderBook: Sendable {
 
     var nodes: ContiguousArray<Node> = []
     var freeHead: Int32 = OrderBook.none
-    var index: [UInt64: Int32] = [:]
+    var index = OrderIndex()
     var bids = Ladder()
     var asks = Ladder()
     /// Fills (`F`) seen in the current event, by order id, not yet matched to a size decrease.

@@ -6,11 +6,11 @@ public struct Side: RawRepresentable, Hashable, Sendable {
     @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
 
     /// `A`: resting sell order, or a sell aggressor on a trade.
-    public static let ask = Side(rawValue: UInt8(ascii: "A"))
+    @inlinable public static var ask: Side { Side(rawValue: UInt8(ascii: "A")) }
     /// `B`: resting buy order, or a buy aggressor on a trade.
-    public static let bid = Side(rawValue: UInt8(ascii: "B"))
+    @inlinable public static var bid: Side { Side(rawValue: UInt8(ascii: "B")) }
     /// `N`: no side (no aggressor, or not applicable).
-    public static let none = Side(rawValue: UInt8(ascii: "N"))
+    @inlinable public static var none: Side { Side(rawValue: UInt8(ascii: "N")) }
 }
 
 /// The event type of an MBO/MBP record, one ASCII byte. See `docs/DBN.md` §3.4.
@@ -19,19 +19,19 @@ public struct Action: RawRepresentable, Hashable, Sendable {
     @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
 
     /// `A`: insert a new order.
-    public static let add = Action(rawValue: UInt8(ascii: "A"))
+    @inlinable public static var add: Action { Action(rawValue: UInt8(ascii: "A")) }
     /// `C`: remove `size` from an order (full or partial cancel).
-    public static let cancel = Action(rawValue: UInt8(ascii: "C"))
+    @inlinable public static var cancel: Action { Action(rawValue: UInt8(ascii: "C")) }
     /// `M`: change an order's price and/or size (new values in the record).
-    public static let modify = Action(rawValue: UInt8(ascii: "M"))
+    @inlinable public static var modify: Action { Action(rawValue: UInt8(ascii: "M")) }
     /// `R`: clear the book (reset), e.g. before a snapshot.
-    public static let clear = Action(rawValue: UInt8(ascii: "R"))
+    @inlinable public static var clear: Action { Action(rawValue: UInt8(ascii: "R")) }
     /// `T`: a trade; the side is the aggressor's. No book change.
-    public static let trade = Action(rawValue: UInt8(ascii: "T"))
+    @inlinable public static var trade: Action { Action(rawValue: UInt8(ascii: "T")) }
     /// `F`: a fill of a resting order. No book change by itself.
-    public static let fill = Action(rawValue: UInt8(ascii: "F"))
+    @inlinable public static var fill: Action { Action(rawValue: UInt8(ascii: "F")) }
     /// `N`: no action; may carry flags such as `F_LAST`.
-    public static let none = Action(rawValue: UInt8(ascii: "N"))
+    @inlinable public static var none: Action { Action(rawValue: UInt8(ascii: "N")) }
 }
 
 /// The instrument class of a definition (`instrument_class`), one ASCII byte.
@@ -39,16 +39,16 @@ public struct InstrumentClass: RawRepresentable, Hashable, Sendable {
     public var rawValue: UInt8
     @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
 
-    public static let bond = InstrumentClass(rawValue: UInt8(ascii: "B"))
-    public static let call = InstrumentClass(rawValue: UInt8(ascii: "C"))
-    public static let future = InstrumentClass(rawValue: UInt8(ascii: "F"))
-    public static let stock = InstrumentClass(rawValue: UInt8(ascii: "K"))
-    public static let mixedSpread = InstrumentClass(rawValue: UInt8(ascii: "M"))
-    public static let put = InstrumentClass(rawValue: UInt8(ascii: "P"))
-    public static let futureSpread = InstrumentClass(rawValue: UInt8(ascii: "S"))
-    public static let optionSpread = InstrumentClass(rawValue: UInt8(ascii: "T"))
-    public static let fxSpot = InstrumentClass(rawValue: UInt8(ascii: "X"))
-    public static let commoditySpot = InstrumentClass(rawValue: UInt8(ascii: "Y"))
+    @inlinable public static var bond: InstrumentClass { InstrumentClass(rawValue: UInt8(ascii: "B")) }
+    @inlinable public static var call: InstrumentClass { InstrumentClass(rawValue: UInt8(ascii: "C")) }
+    @inlinable public static var future: InstrumentClass { InstrumentClass(rawValue: UInt8(ascii: "F")) }
+    @inlinable public static var stock: InstrumentClass { InstrumentClass(rawValue: UInt8(ascii: "K")) }
+    @inlinable public static var mixedSpread: InstrumentClass { InstrumentClass(rawValue: UInt8(ascii: "M")) }
+    @inlinable public static var put: InstrumentClass { InstrumentClass(rawValue: UInt8(ascii: "P")) }
+    @inlinable public static var futureSpread: InstrumentClass { InstrumentClass(rawValue: UInt8(ascii: "S")) }
+    @inlinable public static var optionSpread: InstrumentClass { InstrumentClass(rawValue: UInt8(ascii: "T")) }
+    @inlinable public static var fxSpot: InstrumentClass { InstrumentClass(rawValue: UInt8(ascii: "X")) }
+    @inlinable public static var commoditySpot: InstrumentClass { InstrumentClass(rawValue: UInt8(ascii: "Y")) }
 
     /// True for the spread classes (`S` future spread, `T` option spread,
     /// `M` mixed spread): their books are priced in differences and must never

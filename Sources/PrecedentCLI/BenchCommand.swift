@@ -1,0 +1,115 @@
+import ArgumentParser
+import PrecedentBook
+import PrecedentCore
+import PrecedentDBN
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `precedent bench …` — Precedent's half of the benchmarks in `Benchmarks/`,
+/// which run the peers on the same input and print the ratios.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure throughput on a real file (used by Benchmarks/*.py).",
+        subcommands: [DBNBench.self, BookBench.self])
+}
+
+struct BenchOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("A DBN file.", valueName: "file")) var file: String
+    @Option(help: "Number of passes.") var `repeat` = 20
+    @Flag(help: "Print one JSON object.") var json = false
+}
+
+/// `precedent bench dbn FILE`
+struct DBNBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dbn",
+        abstract: "Decode FILE --repeat times: open, decompress, frame every record, read each MBO into a struct.")
+
+    @OptionGroup var options: BenchOptions
+
+    func run() throws {
+        var records = 0, bytes = 0, checksum: UInt64 = 0
+        let start = monotonicNanos()
+        for _ in 0..<options.repeat {
+            let reader = try DBNFileReader(path: options.file)
+            try reader.forEachRecord { ref in
+                if let m = ref.mbo { checksum &+= UInt64(m.size) &+ m.orderID }  // Safe: a wrapping checksum.
+                records += 1
+            }
+            bytes += reader.streamBytesRead
+        }
+        let seconds = Double(monotonicNanos() - start) / 1e9
+        report(options, [("records", records), ("checksum", Int(truncatingIfNeeded: checksum))],
+               rates: [("records_per_second", Double(records) / seconds), ("decoded_mb_per_second", Double(bytes) / seconds / 1e6)],
+               seconds: seconds)
+    }
+}
+
+/// `precedent bench book FILE`
+struct BookBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "book",
+        abstract: "Replay FILE's MBO into L3 books --repeat times: end to end from the file, and the book alone in memory.",
+        discussion: """
+            end_to_end: open, decompress, decode and apply every MBO record to its book.
+            book_only: the MBO records decoded once into memory, then applied (fresh books each pass).
+            book_with_changes: as book_only, also recording every fill/pull/add change.
+            """)
+
+    @OptionGroup var options: BenchOptions
+
+    func run() throws {
+        var events = 0, resting = 0
+        var start = monotonicNanos()
+        for _ in 0..<options.repeat {
+            var books = MarketBooks()
+            try DBNFileReader(path: options.file).forEachRecord { ref in
+                if let m = ref.mbo { books.apply(m, recordIndex: ref.index); events += 1 }
+            }
+            resting = books.all.reduce(0) { $0 + $1.orderCount }
+        }
+        let endToEnd = Double(monotonicNanos() - start) / 1e9
+
+        var records: [MBOMsg] = []
+        try DBNFileReader(path: options.file).forEachRecord { ref in if let m = ref.mbo { records.append(m) } }
+        func replay(changes: Bool) -> Double {
+            start = monotonicNanos()
+            var checksum = 0
+            for _ in 0..<options.repeat {
+                var books = MarketBooks(recordsChanges: changes)
+                for (i, m) in records.enumerated() { books.apply(m, recordIndex: i) }
+                checksum &+= books.all.reduce(0) { $0 + $1.orderCount + $1.changes.count }  // Safe: a checksum.
+            }
+            precondition(checksum != -1)
+            return Double(monotonicNanos() - start) / 1e9
+        }
+        let bookOnly = replay(changes: false)
+        let withChanges = replay(changes: true)
+        let n = Double(records.count * options.repeat)
+        report(options, [("events", events), ("resting_orders_at_end", resting)],
+               rates: [("end_to_end_events_per_second", Double(events) / endToEnd),
+                       ("book_only_events_per_second", n / bookOnly),
+                       ("book_with_changes_events_per_second", n / withChanges)],
+               seconds: endToEnd + bookOnly + withChanges)
+    }
+}
+
+private func report(_ o: BenchOptions, _ counts: [(String, Int)], rates: [(String, Double)], seconds: Double) {
+    if o.json {
+        let fields = [("tool", "\"precedent\""), ("passes", String(o.repeat))] + counts.map { ($0.0, String($0.1)) }
+            + rates.map { ($0.0, String($0.1)) } + [("seconds", String(seconds))]
+        print(JSONText.object(fields))
+    } else {
+        print("\(o.file), \(o.repeat) passes:")
+        for (k, v) in counts { print("  \(k): \(grouped(v))") }
+        for (k, v) in rates { print("  \(k): \(grouped(Int(v)))") }
+    }
+}
+
+func monotonicNanos() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
