@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "PrecedentCore", targets: ["PrecedentCore"]),
         .library(name: "PrecedentDBN", targets: ["PrecedentDBN"]),
         .library(name: "PrecedentBook", targets: ["PrecedentBook"]),
+        .library(name: "PrecedentLOBSTER", targets: ["PrecedentLOBSTER"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,10 +24,12 @@ let package = Package(
         .target(name: "PrecedentCore"),
         .target(name: "PrecedentDBN", dependencies: ["PrecedentCore", "CZstd"]),
         .target(name: "PrecedentBook", dependencies: ["PrecedentCore", "PrecedentDBN"]),
+        // LOBSTER (NASDAQ) order-by-order files into DBN MBO; uses the book to seed pre-session orders.
+        .target(name: "PrecedentLOBSTER", dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentBook"]),
         .target(
             name: "PrecedentCLI",
             dependencies: [
-                "PrecedentCore", "PrecedentDBN", "PrecedentBook",
+                "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLOBSTER",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "precedent", dependencies: ["PrecedentCLI"]),
@@ -41,6 +44,9 @@ let package = Package(
         .testTarget(
             name: "PrecedentBookTests",
             dependencies: ["PrecedentBook", "PrecedentDBN", "PrecedentTestSupport"]),
+        .testTarget(
+            name: "PrecedentLOBSTERTests",
+            dependencies: ["PrecedentLOBSTER", "PrecedentBook", "PrecedentDBN", "PrecedentTestSupport"]),
         .testTarget(
             name: "PrecedentCLITests",
             dependencies: ["PrecedentCLI", "PrecedentDBN", "PrecedentTestSupport"]),

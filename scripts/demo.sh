@@ -7,4 +7,14 @@ bash scripts/setup.sh
 DATA="${PRECEDENT_DATA:-../shared/data}"
 [ -d "$DATA/dbn/cme" ] || { echo "demo: sample data not found at $DATA (set PRECEDENT_DATA)" >&2; exit 1; }
 swift build -c release --product precedent
-.build/release/precedent dbn info "$DATA"/dbn/cme/*.dbn.zst
+P=.build/release/precedent
+OUT="${PRECEDENT_OUT:-out}"
+mkdir -p "$OUT"
+echo "== what the CME sample files hold"
+$P dbn info "$DATA"/dbn/cme/*.dbn.zst
+echo "== the ESH4 order book after the last events of 2023-12-25 (top 3 levels)"
+$P book "$DATA"/dbn/cme/esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst --depth 3 --pretty | tail -3
+echo "== LOBSTER AMZN 2012-06-21 imported to DBN MBO"
+$P import lobster --symbol AMZN --date 2012-06-21 --out "$OUT/amzn-20120621.mbo.dbn.zst" \
+  --message "$DATA"/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv \
+  --orderbook "$DATA"/lobster/AMZN_2012-06-21_34200000_57600000_orderbook_1.csv

@@ -78,8 +78,8 @@ struct BookCommand: ParsableCommand {
         if let book {
             let name = map.symbol(for: book.instrumentID, on: reader.metadata?.start.utcDay ?? CivilDate(daysSinceEpoch: 0))
             printError("book \(book.instrumentID)\(name.map { " (\($0))" } ?? ""): \(grouped(book.recordCount)) records applied, "
-                       + "\(grouped(book.orderCount)) orders resting at the end, anomalies: "
-                       + (book.anomalies.total == 0 ? "none" : ""))
+                       + "\(grouped(book.orderCount)) orders resting at the end, "
+                       + (book.anomalies.total == 0 ? "no anomalies" : "anomalies:"))
             for kind in BookAnomalies.Kind.allCases where book.anomalies[kind] > 0 {
                 let ex = book.anomalies.examples[kind, default: []].map { "record #\($0.recordIndex) order \($0.orderID)" }
                 printError("  \(kind.rawValue): \(grouped(book.anomalies[kind])) (e.g. \(ex.joined(separator: ", ")))")

@@ -19,7 +19,7 @@ public struct PrecedentCommand: ParsableCommand {
             Sample data is read from ../shared/data or $PRECEDENT_DATA.
             """,
         version: version,
-        subcommands: [DBNCommand.self, BookCommand.self, BenchCommand.self]
+        subcommands: [DBNCommand.self, BookCommand.self, ImportCommand.self, BenchCommand.self]
     )
 
     public init() {}
