@@ -6,8 +6,9 @@
 
 Default input: the real CME ESH4 MBO file. Both tools replay the whole file N times:
   end to end   Precedent: `precedent bench book` (read .dbn.zst, decode, apply every MBO
-               record to its book). NautilusTrader: DatabentoDataLoader.from_dbn_file
-               (its Rust decoder, to OrderBookDelta objects) + OrderBook(L3_MBO).apply_delta.
+               record to its book), on one thread, and with decoding on a second thread.
+               NautilusTrader: DatabentoDataLoader.from_dbn_file (its Rust decoder, to
+               OrderBookDelta objects) + OrderBook(L3_MBO).apply_delta, one thread.
   book only    the records already in memory, applied to a fresh book each pass.
 NautilusTrader yields fewer events (it drops trades: 42,506 deltas vs 44,371 records), so
 the ratios compare time per pass over the same file; each tool's own events/s is shown.
@@ -28,7 +29,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("file", nargs="?", default=DEFAULT)
     ap.add_argument("--repeat", type=int, default=20)
-    ap.add_argument("--runs", type=int, default=3, help="measurements per tool; the best is kept")
+    ap.add_argument("--runs", type=int, default=5, help="measurements per tool; the best of each figure is kept")
     ap.add_argument("--instrument", default="ESH4.GLBX")
     ap.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "precedent"))
     a = ap.parse_args()
@@ -42,14 +43,16 @@ def main():
     except ImportError:
         sys.exit("nautilus_trader is not installed: pip install nautilus_trader")
 
-    best = None
+    # Best of the runs for each figure on its own (the VM's timing noise is ±25 %).
+    best = {}
     for _ in range(a.runs):
         r = json.loads(subprocess.run([a.binary, "bench", "book", a.file, "--repeat", str(a.repeat), "--json"],
                                       check=True, capture_output=True, text=True).stdout)
-        if best is None or r["book_only_events_per_second"] > best["book_only_events_per_second"]:
-            best = r
+        for k, v in r.items():
+            best[k] = max(best.get(k, v), v) if k.endswith("per_second") else v
     events = best["events"] // a.repeat
     p_e2e = events / best["end_to_end_events_per_second"]  # seconds per pass
+    p_e2e2 = events / best["end_to_end_two_threads_events_per_second"]
     p_book = events / best["book_only_events_per_second"]
     p_changes = events / best["book_with_changes_events_per_second"]
 
@@ -81,7 +84,9 @@ def main():
           f"{a.repeat} passes, best of {a.runs}")
     print(f"{'':28}{'ms/pass':>10}{'events/s':>14}{'Precedent speed-up':>22}")
     print(f"{'end to end  Precedent':28}{p_e2e * 1e3:>10.2f}{events / p_e2e:>14,.0f}")
-    print(f"{'            NautilusTrader':28}{n_e2e * 1e3:>10.2f}{n_deltas / n_e2e:>14,.0f}{n_e2e / p_e2e:>20.2f}x")
+    print(f"{'  (decoding on 2nd thread)':28}{p_e2e2 * 1e3:>10.2f}{events / p_e2e2:>14,.0f}")
+    print(f"{'            NautilusTrader':28}{n_e2e * 1e3:>10.2f}{n_deltas / n_e2e:>14,.0f}"
+          f"{n_e2e / p_e2e:>20.2f}x  (2 threads: {n_e2e / p_e2e2:.2f}x)")
     print(f"{'book only   Precedent':28}{p_book * 1e3:>10.2f}{events / p_book:>14,.0f}")
     print(f"{'  (+ fill/pull changes)':28}{p_changes * 1e3:>10.2f}{events / p_changes:>14,.0f}")
     print(f"{'            NautilusTrader':28}{n_book * 1e3:>10.2f}{n_deltas / n_book:>14,.0f}{n_book / p_book:>20.2f}x")

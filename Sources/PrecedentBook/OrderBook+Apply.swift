@@ -85,13 +85,16 @@ extension OrderBook {
         guard m.side == .bid || m.side == .ask else {
             return anomalies.record(.addWithoutSide, recordIndex: recordIndex, orderID: m.orderID, tsRecv: m.tsRecv)
         }
-        if let old = index[m.orderID] {
+        // One probe: claim the id for the node about to be created, or find it resting.
+        if let old = index.insertIfAbsent(m.orderID, nextNodeSlot) {
             anomalies.record(.duplicateAdd, recordIndex: recordIndex, orderID: m.orderID, tsRecv: m.tsRecv)
             let node = nodes[Int(old)]
             emitDecrease(node, node.size, .newOrder)
             removeNode(old)
+            insert(m.orderID, isAsk: m.side == .ask, price: m.price.rawValue, size: m.size)
+        } else {
+            insert(m.orderID, isAsk: m.side == .ask, price: m.price.rawValue, size: m.size, indexed: true)
         }
-        insert(m.orderID, isAsk: m.side == .ask, price: m.price.rawValue, size: m.size)
         emitAdded(m.orderID, m.side == .ask, m.price.rawValue, m.size, .newOrder)
     }
 
@@ -153,8 +156,8 @@ extension OrderBook {
     mutating func clearAll() {
         if recordsChanges {
             for (ladder, isAsk) in [(bids, false), (asks, true)] {
-                for level in ladder.levels {
-                    var n = level.head
+                for s in ladder.slots {
+                    var n = levels[Int(s)].head
                     while n != OrderBook.none {
                         let node = nodes[Int(n)]
                         changes.append(BookChange(kind: .cleared, cause: .clear, side: isAsk ? .ask : .bid,
@@ -167,6 +170,8 @@ extension OrderBook {
         }
         nodes.removeAll(keepingCapacity: true)
         freeHead = OrderBook.none
+        levels.removeAll(keepingCapacity: true)
+        freeLevel = OrderBook.none
         index.removeAll()
         bids = Ladder()
         asks = Ladder()

@@ -16,9 +16,11 @@ public struct LevelSummary: Sendable, Hashable {
 extension OrderBook {
     private func ladder(_ side: Side) -> Ladder { side == .ask ? asks : bids }
 
+    /// The level of rank `i` on `ladder` (0 = worst, last = best).
     private func summary(_ ladder: Ladder, _ i: Int, isAsk: Bool) -> LevelSummary {
         let key = ladder.keys[i]
-        return LevelSummary(price: Price(rawValue: isAsk ? ~key : key), size: ladder.levels[i].size, count: ladder.levels[i].count)
+        let level = levels[Int(ladder.slots[i])]
+        return LevelSummary(price: Price(rawValue: isAsk ? ~key : key), size: level.size, count: level.count)
     }
 
     /// Best bid level. - Complexity: O(1).
@@ -31,13 +33,10 @@ extension OrderBook {
         return b.price >= a.price
     }
 
-    /// The level at `price` on `side`, or `nil` if nothing rests there. - Complexity: O(log L).
+    /// The level at `price` on `side`, or `nil` if nothing rests there. - Complexity: O(1) expected.
     public func level(_ side: Side, at price: Price) -> LevelSummary? {
-        let isAsk = side == .ask
-        let l = ladder(side)
-        let key = OrderBook.key(price.rawValue, isAsk: isAsk)
-        let i = l.lowerBound(key)
-        return i < l.keys.count && l.keys[i] == key ? summary(l, i, isAsk: isAsk) : nil
+        guard let s = ladder(side).slot(OrderBook.key(price.rawValue, isAsk: side == .ask)) else { return nil }
+        return LevelSummary(price: price, size: levels[Int(s)].size, count: levels[Int(s)].count)
     }
 
     /// Resting size on `side` at prices in `low...high`. - Complexity: O(log L + k) for k levels in range.
@@ -50,7 +49,7 @@ extension OrderBook {
         var i = l.lowerBound(kLow)
         var total: UInt64 = 0
         while i < l.keys.count && l.keys[i] <= kHigh {
-            total += l.levels[i].size
+            total += levels[Int(l.slots[i])].size
             i += 1
         }
         return total
@@ -85,15 +84,11 @@ extension OrderBook {
         return (size, orders)
     }
 
-    /// Order ids of the level at `price`, in queue order. - Complexity: O(log L + k).
+    /// Order ids of the level at `price`, in queue order. - Complexity: O(k).
     public func queue(_ side: Side, at price: Price) -> [UInt64] {
-        let isAsk = side == .ask
-        let l = ladder(side)
-        let key = OrderBook.key(price.rawValue, isAsk: isAsk)
-        let i = l.lowerBound(key)
-        guard i < l.keys.count && l.keys[i] == key else { return [] }
+        guard let s = ladder(side).slot(OrderBook.key(price.rawValue, isAsk: side == .ask)) else { return [] }
         var out: [UInt64] = []
-        var n = l.levels[i].head
+        var n = levels[Int(s)].head
         while n != OrderBook.none { out.append(nodes[Int(n)].orderID); n = nodes[Int(n)].next }
         return out
     }

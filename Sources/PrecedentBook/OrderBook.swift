@@ -5,21 +5,24 @@ import PrecedentDBN
 /// exactly as `docs/BOOK.md` (after `../shared/docs/DBN.md` §6) describes.
 ///
 /// Storage: resting orders live in a node pool, linked FIFO per price level
-/// (arrival order = queue priority). Each side is a ladder of levels sorted by
-/// key with the best level last, where the key is the price for bids and its
-/// bitwise complement for asks, so inserts and removals near the top move few
-/// elements.
+/// (arrival order = queue priority), each node knowing its level. Levels live
+/// in a pool too (stable slots). Each side keeps a hash from price key to level
+/// slot (finding a level is O(1)) and the keys sorted with the best level last
+/// (touched only when a level appears or empties). The key is the price for
+/// bids and its bitwise complement for asks, so both sides sort ascending.
 ///
 /// Invariants (checked by `checkInvariants()`): keys strictly ascending on
-/// each ladder; no empty level; a level's size and count equal the sum and
-/// number of its orders; every indexed order is linked into the level of its
-/// side and price exactly once.
+/// each side and in step with their slots and the hash; no empty level; a
+/// level's size and count equal the sum and number of its orders; every
+/// indexed order is linked into its level exactly once.
 public struct OrderBook: Sendable {
     struct Node: Sendable {
         var orderID: UInt64
         var price: Int64
         var size: UInt32
         var isAsk: Bool
+        /// Slot of the order's level in `levels`.
+        var level: Int32
         var prev: Int32
         var next: Int32
     }
@@ -29,15 +32,18 @@ public struct OrderBook: Sendable {
         var count: UInt32
         var head: Int32
         var tail: Int32
+        /// The level's price key (see `OrderBook.key`).
+        var key: Int64
     }
 
-    /// One side: `keys[i]` ↔ `levels[i]`, keys ascending, best level last.
+    /// One side: `keys[i]` ↔ level slot `slots[i]`, keys ascending, best level last.
     struct Ladder: Sendable {
         var keys: ContiguousArray<Int64> = []
-        var levels: ContiguousArray<Level> = []
+        var slots: ContiguousArray<Int32> = []
+        var byKey = HashIndex(capacity: 256)
 
-        /// Index of the first key ≥ `key` (checking the top of the book first).
-        /// - Complexity: O(1) at the best level, else O(log L).
+        /// Index of the first key ≥ `key` (the top of the book checked first).
+        /// - Complexity: O(log L).
         func lowerBound(_ key: Int64) -> Int {
             let n = keys.count
             if n > 0 && keys[n - 1] <= key { return keys[n - 1] == key ? n - 1 : n }
@@ -48,13 +54,18 @@ public struct OrderBook: Sendable {
             }
             return lo
         }
+
+        /// The level slot for `key`, if that level exists. - Complexity: O(1) expected.
+        func slot(_ key: Int64) -> Int32? { byKey[UInt64(bitPattern: key)] }
     }
 
     static let none: Int32 = -1
 
     var nodes: ContiguousArray<Node> = []
     var freeHead: Int32 = OrderBook.none
-    var index = OrderIndex()
+    var levels: ContiguousArray<Level> = []
+    var freeLevel: Int32 = OrderBook.none
+    var index = HashIndex(capacity: 8192)
     var bids = Ladder()
     var asks = Ladder()
     /// Fills (`F`) seen in the current event, by order id, not yet matched to a size decrease.
@@ -79,6 +90,9 @@ public struct OrderBook: Sendable {
         self.instrumentID = instrumentID
         self.publisherID = publisherID
         self.recordsChanges = recordsChanges
+        // Room for a typical futures book (ESH4 holds ~11 k orders on ~1 k levels) without regrowing.
+        nodes.reserveCapacity(4096)
+        levels.reserveCapacity(1024)
     }
 
     public mutating func removeAllChanges() { changes.removeAll(keepingCapacity: true) }
