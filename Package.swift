@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "PrecedentDBN", targets: ["PrecedentDBN"]),
         .library(name: "PrecedentBook", targets: ["PrecedentBook"]),
         .library(name: "PrecedentLOBSTER", targets: ["PrecedentLOBSTER"]),
+        .library(name: "PrecedentLake", targets: ["PrecedentLake"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,9 +22,15 @@ let package = Package(
         .systemLibrary(
             name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(
+            name: "CSnappy", path: "Sources/CSnappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "PrecedentCore"),
         .target(name: "PrecedentDBN", dependencies: ["PrecedentCore", "CZstd"]),
         .target(name: "PrecedentBook", dependencies: ["PrecedentCore", "PrecedentDBN"]),
+        // The lake: Apache Parquet writer and reader (no Swift library exists; verified against pyarrow).
+        .target(name: "PrecedentLake", dependencies: ["PrecedentCore", "CZstd", "CSnappy", "CZlib"]),
         // LOBSTER (NASDAQ) order-by-order files into DBN MBO; uses the book to seed pre-session orders.
         .target(name: "PrecedentLOBSTER", dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentBook"]),
         .target(
@@ -44,6 +51,9 @@ let package = Package(
         .testTarget(
             name: "PrecedentBookTests",
             dependencies: ["PrecedentBook", "PrecedentDBN", "PrecedentTestSupport"]),
+        .testTarget(
+            name: "PrecedentLakeTests",
+            dependencies: ["PrecedentLake", "PrecedentDBN", "PrecedentTestSupport"]),
         .testTarget(
             name: "PrecedentLOBSTERTests",
             dependencies: ["PrecedentLOBSTER", "PrecedentBook", "PrecedentDBN", "PrecedentTestSupport"]),

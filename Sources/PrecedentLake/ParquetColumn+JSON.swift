@@ -1,0 +1,34 @@
+extension ParquetColumn {
+    /// The value at `row` as JSON text, interpreted through `field`'s logical
+    /// type: unsigned integers unsigned, strings as text, timestamps and dates
+    /// as their stored integers, null as `null`.
+    public func json(at row: Int, field: ParquetField) -> String {
+        func text(_ bytes: [UInt8]) -> String {
+            var out = "\""
+            for u in String(decoding: bytes, as: UTF8.self).unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case _ where u.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
+                default: out.unicodeScalars.append(u)
+                }
+            }
+            return out + "\""
+        }
+        switch self {
+        case .boolean(let v): return v[row].map { $0 ? "true" : "false" } ?? "null"
+        case .int32(let v):
+            guard let x = v[row] else { return "null" }
+            if case .integer(let bits, false)? = field.logical {
+                return String(UInt32(bitPattern: x) & (bits == 32 ? .max : (1 << UInt32(bits)) - 1))
+            }
+            return String(x)
+        case .int64(let v):
+            guard let x = v[row] else { return "null" }
+            return field.isUnsigned ? String(UInt64(bitPattern: x)) : String(x)
+        case .float(let v): return v[row].map { $0.isFinite ? "\($0)" : "null" } ?? "null"
+        case .double(let v): return v[row].map { $0.isFinite ? "\($0)" : "null" } ?? "null"
+        case .byteArray(let v): return v[row].map(text) ?? "null"
+        }
+    }
+}

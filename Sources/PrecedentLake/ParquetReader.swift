@@ -1,0 +1,238 @@
+import Foundation
+
+/// Reads Parquet files with a flat schema: PLAIN and dictionary
+/// (PLAIN_DICTIONARY, RLE_DICTIONARY) encodings, data pages v1 and v2,
+/// required and optional columns, uncompressed, snappy, gzip or zstd.
+public struct ParquetReader {
+    public let path: String
+    public let fields: [ParquetField]
+    public let rowCount: Int
+    public let rowGroupCount: Int
+    public let createdBy: String?
+    private let data: [UInt8]
+    private let rowGroups: [ThriftValue]
+
+    public init(path: String) throws {
+        guard let d = FileManager.default.contents(atPath: path) else { throw ParquetError("cannot read", file: path) }
+        try self.init(bytes: Array(d), name: path)
+    }
+
+    public init(bytes: [UInt8], name: String = "<memory>") throws {
+        path = name
+        data = bytes
+        let magic = Array("PAR1".utf8)
+        guard bytes.count >= 12, Array(bytes.prefix(4)) == magic, Array(bytes.suffix(4)) == magic else {
+            throw ParquetError("not a Parquet file (no PAR1 at both ends), or a truncated one", file: name)
+        }
+        let n = bytes.count
+        let footerLength = Int(UInt32(bytes[n - 8]) | UInt32(bytes[n - 7]) << 8 | UInt32(bytes[n - 6]) << 16 | UInt32(bytes[n - 5]) << 24)
+        guard footerLength > 0, footerLength <= n - 12 else {
+            throw ParquetError("footer length \(footerLength) does not fit the file", file: name, offset: n - 8)
+        }
+        let footerStart = n - 8 - footerLength
+        var r = ThriftReader(bytes, at: footerStart)
+        let meta: ThriftValue
+        do { meta = try r.readStruct() } catch let e as ThriftReader.Failure {
+            throw ParquetError("corrupt footer: \(e.message)", file: name, offset: e.offset)
+        }
+        guard let schema = meta[2]?.list, let root = schema.first else { throw ParquetError("footer has no schema", file: name) }
+        guard Int(root[5]?.int ?? 0) == schema.count - 1 else {
+            throw ParquetError("nested schemas are not supported yet (only flat columns)", file: name)
+        }
+        fields = try schema.dropFirst().map { try Self.field($0, file: name) }
+        rowCount = Int(meta[3]?.int ?? 0)
+        rowGroups = meta[4]?.list ?? []
+        rowGroupCount = rowGroups.count
+        createdBy = meta[6]?.string
+    }
+
+    static func field(_ e: ThriftValue, file: String) throws -> ParquetField {
+        guard let name = e[4]?.string else { throw ParquetError("schema element without a name", file: file) }
+        guard e[5] == nil || e[5]?.int == 0, let t = e[1]?.int, let type = ParquetPhysicalType(rawValue: Int32(t)) else {
+            throw ParquetError("nested or untyped schema element", file: file, column: name)
+        }
+        guard (e[3]?.int ?? 0) != 2 else { throw ParquetError("repeated columns are not supported yet", file: file, column: name) }
+        var logical: ParquetLogicalType? = nil
+        if let l = e[10] {
+            if l[1] != nil { logical = .string }
+            else if l[6] != nil { logical = .date }
+            else if let ts = l[8] {
+                let unit: ParquetTimeUnit = ts[2]?[1] != nil ? .millis : ts[2]?[2] != nil ? .micros : .nanos
+                logical = .timestamp(unit, utc: ts[1]?.bool ?? false)
+            } else if let i = l[10] {
+                logical = .integer(bits: Int8(i[1]?.int ?? 0), signed: i[2]?.bool ?? true)
+            }
+        } else if let c = e[6]?.int {
+            switch c {
+            case 0: logical = .string
+            case 6: logical = .date
+            case 9: logical = .timestamp(.millis, utc: true)
+            case 10: logical = .timestamp(.micros, utc: true)
+            case 11...14: logical = .integer(bits: [8, 16, 32, 64][Int(c - 11)], signed: false)
+            case 15...18: logical = .integer(bits: [8, 16, 32, 64][Int(c - 15)], signed: true)
+            default: break
+            }
+        }
+        return ParquetField(name, type, logical: logical, nullable: (e[3]?.int ?? 0) == 1)
+    }
+
+    /// The columns of row group `index`, in schema order.
+    public func rowGroup(_ index: Int) throws -> [ParquetColumn] {
+        guard let columns = rowGroups[index][1]?.list, columns.count == fields.count else {
+            throw ParquetError("row group has a different number of columns than the schema", file: path, rowGroup: index)
+        }
+        return try zip(fields, columns).map { f, chunk in
+            do { return try readChunk(chunk, field: f) } catch var e as ParquetError {
+                e.file = path; e.column = e.column ?? f.name; e.rowGroup = index
+                throw e
+            }
+        }
+    }
+
+    /// Every row group concatenated, per column.
+    public func readAll() throws -> [ParquetColumn] {
+        var out: [ParquetColumn]? = nil
+        for g in 0..<rowGroupCount {
+            let cols = try rowGroup(g)
+            out = out.map { zip($0, cols).map { $0.appending($1) } } ?? cols
+        }
+        return out ?? fields.map { ParquetColumn.empty($0.type) }
+    }
+
+    private func readChunk(_ chunk: ThriftValue, field: ParquetField) throws -> ParquetColumn {
+        guard let meta = chunk[3], let codecRaw = meta[4]?.int, let total = meta[5]?.int,
+              let dataOffset = meta[9]?.int else { throw ParquetError("column chunk without metadata") }
+        guard let codec = ParquetCompression(rawValue: Int32(codecRaw)) else {
+            throw ParquetError("compression codec \(codecRaw) is not supported (none, snappy, gzip, zstd are)")
+        }
+        var position = Int(meta[11]?.int ?? dataOffset)
+        if let dict = meta[11]?.int, dict <= 0 { position = Int(dataOffset) }
+        var dictionary: PlainValues? = nil
+        var out = ParquetColumn.empty(field.type)
+        var seen: Int64 = 0
+        while seen < total {
+            guard position >= 0, position < data.count else { throw ParquetError("page offset past the end", offset: position) }
+            var r = ThriftReader(data, at: position)
+            let header: ThriftValue
+            do { header = try r.readStruct() } catch let e as ThriftReader.Failure {
+                throw ParquetError("corrupt page header: \(e.message)", offset: e.offset)
+            }
+            guard let type = header[1]?.int, let uncompressed = header[2]?.int, let compressed = header[3]?.int,
+                  compressed >= 0, r.position + Int(compressed) <= data.count
+            else { throw ParquetError("page header is incomplete or runs past the end", offset: position) }
+            let body = data[r.position..<r.position + Int(compressed)]
+            position = r.position + Int(compressed)
+            switch type {
+            case 2:  // dictionary page
+                let n = Int(header[7]?[1]?.int ?? 0)
+                let raw = try codec.decompress(body, uncompressedSize: Int(uncompressed))
+                dictionary = try ParquetEncoding.decodePlain(raw[...], type: field.type, count: n)
+            case 0:  // data page v1: [levels with length][values], all compressed
+                guard let h = header[5], let n = h[1]?.int, let encoding = h[2]?.int else { throw ParquetError("data page without its header") }
+                let raw = try codec.decompress(body, uncompressedSize: Int(uncompressed))
+                var p = 0
+                var present = [Bool](repeating: true, count: Int(n))
+                if field.nullable {
+                    guard raw.count >= 4 else { throw ParquetError("definition levels missing") }
+                    let len = Int(UInt32(raw[0]) | UInt32(raw[1]) << 8 | UInt32(raw[2]) << 16 | UInt32(raw[3]) << 24)
+                    guard 4 + len <= raw.count else { throw ParquetError("definition levels run past the page") }
+                    present = try ParquetEncoding.hybrid(raw[4..<4 + len], bitWidth: 1, count: Int(n)).map { $0 == 1 }
+                    p = 4 + len
+                }
+                let values = try decodeValues(raw[p...], encoding: Int32(encoding), count: present.lazy.filter { $0 }.count,
+                                              field: field, dictionary: dictionary)
+                out = out.appending(ParquetColumn.expand(values, present: present))
+                seen += n
+            case 3:  // data page v2: levels uncompressed, then (maybe compressed) values
+                guard let h = header[8], let n = h[1]?.int, let nulls = h[2]?.int, let encoding = h[4]?.int,
+                      let defLen = h[5]?.int, let repLen = h[6]?.int,
+                      defLen >= 0, repLen >= 0, Int(defLen + repLen) <= body.count
+                else { throw ParquetError("data page v2 without a valid header") }
+                let levelsEnd = body.startIndex + Int(repLen + defLen)
+                var present = [Bool](repeating: true, count: Int(n))
+                if field.nullable && defLen > 0 {
+                    present = try ParquetEncoding.hybrid(body[body.startIndex + Int(repLen)..<levelsEnd], bitWidth: 1, count: Int(n)).map { $0 == 1 }
+                }
+                let isCompressed = h[7]?.bool ?? true
+                let valuesBody = body[levelsEnd...]
+                let raw = isCompressed && codec != .none
+                    ? try codec.decompress(valuesBody, uncompressedSize: Int(uncompressed) - Int(defLen + repLen))
+                    : Array(valuesBody)
+                let count = Int(n - nulls)
+                let values = try decodeValues(raw[...], encoding: Int32(encoding), count: count, field: field, dictionary: dictionary)
+                out = out.appending(ParquetColumn.expand(values, present: present))
+                seen += n
+            default:
+                continue  // index pages and others carry no values
+            }
+        }
+        return out
+    }
+
+    private func decodeValues(_ raw: ArraySlice<UInt8>, encoding: Int32, count: Int, field: ParquetField,
+                              dictionary: PlainValues?) throws -> PlainValues {
+        switch encoding {
+        case ParquetEncoding.plain:
+            return try ParquetEncoding.decodePlain(raw, type: field.type, count: count)
+        case ParquetEncoding.rle where field.type == .boolean:
+            // Booleans as an RLE/bit-packed hybrid of width 1, after a 4-byte length.
+            guard raw.count >= 4 else { throw ParquetError("RLE boolean values without their length") }
+            let b = raw.startIndex
+            let len = Int(UInt32(raw[b]) | UInt32(raw[b + 1]) << 8 | UInt32(raw[b + 2]) << 16 | UInt32(raw[b + 3]) << 24)
+            guard b + 4 + len <= raw.endIndex else { throw ParquetError("RLE boolean values run past the page") }
+            return .boolean(try ParquetEncoding.hybrid(raw[(b + 4)..<(b + 4 + len)], bitWidth: 1, count: count).map { $0 == 1 })
+        case ParquetEncoding.plainDictionary, ParquetEncoding.rleDictionary:
+            guard let dictionary else { throw ParquetError("dictionary-encoded page without a dictionary page") }
+            guard let width = raw.first else { return try dictionary.gather([]) }
+            let indices = try ParquetEncoding.hybrid(raw.dropFirst(), bitWidth: Int(width), count: count)
+            return try dictionary.gather(indices)
+        default:
+            throw ParquetError("encoding \(encoding) is not supported yet (PLAIN, dictionary and RLE booleans are)")
+        }
+    }
+}
+
+extension ParquetColumn {
+    static func empty(_ type: ParquetPhysicalType) -> ParquetColumn {
+        switch type {
+        case .boolean: .boolean([])
+        case .int32: .int32([])
+        case .int64: .int64([])
+        case .float: .float([])
+        case .double: .double([])
+        default: .byteArray([])
+        }
+    }
+
+    /// Non-null values placed at the present positions, nulls elsewhere.
+    static func expand(_ values: PlainValues, present: [Bool]) -> ParquetColumn {
+        func spread<T>(_ v: [T]) -> [T?] {
+            var i = 0
+            return present.map { p in
+                guard p else { return nil }
+                defer { i += 1 }
+                return v[i]
+            }
+        }
+        switch values {
+        case .boolean(let v): return .boolean(spread(v))
+        case .int32(let v): return .int32(spread(v))
+        case .int64(let v): return .int64(spread(v))
+        case .float(let v): return .float(spread(v))
+        case .double(let v): return .double(spread(v))
+        case .byteArray(let v): return .byteArray(spread(v))
+        }
+    }
+
+    func appending(_ other: ParquetColumn) -> ParquetColumn {
+        switch (self, other) {
+        case (.boolean(let a), .boolean(let b)): .boolean(a + b)
+        case (.int32(let a), .int32(let b)): .int32(a + b)
+        case (.int64(let a), .int64(let b)): .int64(a + b)
+        case (.float(let a), .float(let b)): .float(a + b)
+        case (.double(let a), .double(let b)): .double(a + b)
+        case (.byteArray(let a), .byteArray(let b)): .byteArray(a + b)
+        default: preconditionFailure("columns of one field share one type")
+        }
+    }
+}

@@ -1,0 +1,109 @@
+/// Parquet physical types (the `Type` enum of parquet.thrift).
+public enum ParquetPhysicalType: Int32, Sendable {
+    case boolean = 0, int32 = 1, int64 = 2, int96 = 3, float = 4, double = 5, byteArray = 6, fixedLenByteArray = 7
+}
+
+/// Units of a Parquet timestamp.
+public enum ParquetTimeUnit: Sendable, Equatable { case millis, micros, nanos }
+
+/// The logical types Precedent writes and reads.
+public enum ParquetLogicalType: Sendable, Equatable {
+    /// UTF-8 text in a BYTE_ARRAY.
+    case string
+    /// Days since 1970-01-01 in an INT32.
+    case date
+    /// An INT64 count of `unit` since 1970-01-01; `utc` = isAdjustedToUTC.
+    case timestamp(ParquetTimeUnit, utc: Bool)
+    /// An integer of `bits` (8/16/32/64) in INT32 or INT64, signed or not.
+    case integer(bits: Int8, signed: Bool)
+}
+
+/// One column of a flat schema.
+public struct ParquetField: Sendable, Equatable {
+    public var name: String
+    public var type: ParquetPhysicalType
+    public var logical: ParquetLogicalType?
+    /// Nullable (`OPTIONAL`) or not (`REQUIRED`).
+    public var nullable: Bool
+
+    public init(_ name: String, _ type: ParquetPhysicalType, logical: ParquetLogicalType? = nil, nullable: Bool = false) {
+        self.name = name; self.type = type; self.logical = logical; self.nullable = nullable
+    }
+
+    /// Unsigned integers compare unsigned (statistics, column order).
+    var isUnsigned: Bool { if case .integer(_, false)? = logical { true } else { false } }
+}
+
+/// Compression codecs (`CompressionCodec` of parquet.thrift).
+public enum ParquetCompression: Int32, Sendable, CaseIterable {
+    case none = 0, snappy = 1, gzip = 2, zstd = 6
+}
+
+/// The values of one column in one row group; `nil` is null.
+public enum ParquetColumn: Sendable, Equatable {
+    case boolean([Bool?])
+    case int32([Int32?])
+    case int64([Int64?])
+    case float([Float?])
+    case double([Double?])
+    case byteArray([[UInt8]?])
+
+    public var count: Int {
+        switch self {
+        case .boolean(let v): v.count
+        case .int32(let v): v.count
+        case .int64(let v): v.count
+        case .float(let v): v.count
+        case .double(let v): v.count
+        case .byteArray(let v): v.count
+        }
+    }
+
+    var physicalType: ParquetPhysicalType {
+        switch self {
+        case .boolean: .boolean
+        case .int32: .int32
+        case .int64: .int64
+        case .float: .float
+        case .double: .double
+        case .byteArray: .byteArray
+        }
+    }
+
+    /// Index of the first null, if any.
+    var firstNull: Int? {
+        switch self {
+        case .boolean(let v): v.firstIndex(where: { $0 == nil })
+        case .int32(let v): v.firstIndex(where: { $0 == nil })
+        case .int64(let v): v.firstIndex(where: { $0 == nil })
+        case .float(let v): v.firstIndex(where: { $0 == nil })
+        case .double(let v): v.firstIndex(where: { $0 == nil })
+        case .byteArray(let v): v.firstIndex(where: { $0 == nil })
+        }
+    }
+}
+
+/// A Parquet problem, saying where.
+public struct ParquetError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var file: String?
+    public var offset: Int?
+    public var column: String?
+    public var rowGroup: Int?
+    public var row: Int?
+
+    public init(_ message: String, file: String? = nil, offset: Int? = nil, column: String? = nil,
+                rowGroup: Int? = nil, row: Int? = nil) {
+        self.message = message; self.file = file; self.offset = offset; self.column = column
+        self.rowGroup = rowGroup; self.row = row
+    }
+
+    public var description: String {
+        var at: [String] = []
+        if let rowGroup { at.append("row group \(rowGroup)") }
+        if let column { at.append("column '\(column)'") }
+        if let row { at.append("row \(row)") }
+        if let offset { at.append("byte \(offset)") }
+        return (file.map { "\($0): " } ?? "") + message + (at.isEmpty ? "" : " (" + at.joined(separator: ", ") + ")")
+    }
+}

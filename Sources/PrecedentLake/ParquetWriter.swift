@@ -1,0 +1,261 @@
+import Foundation
+
+/// Writes a Parquet file with a flat schema, one row group per call to
+/// `write(rowGroup:)` (memory is bounded by one row group). Each column chunk
+/// is one data page (v1, PLAIN values, RLE definition levels), compressed with
+/// the chosen codec, with min/max/null-count statistics. The schema is
+/// enforced: a wrong column count, type or a null in a required column is an
+/// error naming the column and row. The file appears at `path` only when
+/// `close()` succeeds (written under a temporary name, then renamed).
+public final class ParquetWriter {
+    public let path: String
+    public let fields: [ParquetField]
+    public let compression: ParquetCompression
+    private let temporaryPath: String
+    private let handle: FileHandle
+    private var offset: Int64 = 0
+    private var rowGroups: [RowGroupMeta] = []
+    private var closed = false
+    public static let createdBy = "precedent version 0.1.0"
+
+    struct ChunkMeta {
+        var field: ParquetField
+        var offset: Int64
+        var values: Int64
+        var compressedSize: Int64
+        var uncompressedSize: Int64
+        var nullCount: Int64
+        var min: [UInt8]?
+        var max: [UInt8]?
+    }
+
+    struct RowGroupMeta { var rows: Int64; var offset: Int64; var chunks: [ChunkMeta] }
+
+    public init(path: String, fields: [ParquetField], compression: ParquetCompression = .zstd) throws {
+        for f in fields { try Self.check(f) }
+        guard !fields.isEmpty else { throw ParquetError("a Parquet schema needs at least one column", file: path) }
+        guard Set(fields.map(\.name)).count == fields.count else { throw ParquetError("column names repeat", file: path) }
+        self.path = path
+        self.fields = fields
+        self.compression = compression
+        temporaryPath = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        guard FileManager.default.createFile(atPath: temporaryPath, contents: nil),
+              let h = FileHandle(forWritingAtPath: temporaryPath)
+        else { throw ParquetError("cannot create the file", file: temporaryPath) }
+        handle = h
+        try write(Array("PAR1".utf8))
+    }
+
+    deinit {
+        if !closed {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: temporaryPath)
+        }
+    }
+
+    static func check(_ f: ParquetField) throws {
+        let ok: Bool
+        switch f.logical {
+        case nil: ok = f.type != .int96 && f.type != .fixedLenByteArray
+        case .string?: ok = f.type == .byteArray
+        case .date?: ok = f.type == .int32
+        case .timestamp?: ok = f.type == .int64
+        case .integer(let bits, _)?: ok = bits == 64 ? f.type == .int64 : [8, 16, 32].contains(bits) && f.type == .int32
+        }
+        guard ok else { throw ParquetError("logical type \(String(describing: f.logical)) cannot be stored as \(f.type)", column: f.name) }
+    }
+
+    private func write(_ bytes: [UInt8]) throws {
+        try handle.write(contentsOf: bytes)
+        offset += Int64(bytes.count)
+    }
+
+    /// Appends one row group; `columns` in schema order, all of the same length.
+    public func write(rowGroup columns: [ParquetColumn]) throws {
+        guard columns.count == fields.count else {
+            throw ParquetError("\(columns.count) columns given, the schema has \(fields.count)", file: path, rowGroup: rowGroups.count)
+        }
+        let rows = columns.first?.count ?? 0
+        for (f, c) in zip(fields, columns) {
+            guard c.physicalType == f.type else {
+                throw ParquetError("values are \(c.physicalType), the schema says \(f.type)", file: path, column: f.name, rowGroup: rowGroups.count)
+            }
+            guard c.count == rows else {
+                throw ParquetError("\(c.count) values, other columns have \(rows)", file: path, column: f.name, rowGroup: rowGroups.count)
+            }
+            if !f.nullable, let i = c.firstNull {
+                throw ParquetError("null in a required column", file: path, column: f.name, rowGroup: rowGroups.count, row: i)
+            }
+        }
+        let start = offset
+        var chunks: [ChunkMeta] = []
+        for (f, c) in zip(fields, columns) {
+            var values: [UInt8] = []
+            let present = ParquetEncoding.plain(c, into: &values)
+            var page: [UInt8] = []
+            if f.nullable {
+                var levels: [UInt8] = []
+                ParquetEncoding.definitionLevels(present, to: &levels)
+                ParquetEncoding.appendLE(UInt32(levels.count), to: &page)
+                page += levels
+            }
+            page += values
+            let body = try compression.compress(page)
+            var h = ThriftWriter()
+            h.beginStruct()
+            h.i32(1, 0)  // DATA_PAGE
+            h.i32(2, Int32(page.count))
+            h.i32(3, Int32(body.count))
+            h.structure(5) { d in
+                d.i32(1, Int32(c.count))
+                d.i32(2, ParquetEncoding.plain)
+                d.i32(3, ParquetEncoding.rle)
+                d.i32(4, ParquetEncoding.rle)
+            }
+            h.endStruct()
+            let chunkStart = offset
+            try write(h.bytes)
+            try write(body)
+            let (mn, mx) = ParquetStatistics.minMax(c, unsigned: f.isUnsigned)
+            chunks.append(ChunkMeta(field: f, offset: chunkStart, values: Int64(c.count),
+                                    compressedSize: Int64(h.bytes.count + body.count),
+                                    uncompressedSize: Int64(h.bytes.count + page.count),
+                                    nullCount: Int64(present.lazy.filter { !$0 }.count), min: mn, max: mx))
+        }
+        rowGroups.append(RowGroupMeta(rows: Int64(rows), offset: start, chunks: chunks))
+    }
+
+    /// Writes the footer, syncs and renames the file into place.
+    public func close() throws {
+        var m = ThriftWriter()
+        m.beginStruct()
+        m.i32(1, 2)
+        m.list(2, [nil] + fields.map { Optional($0) }, structs: { w, f in
+            guard let f else {
+                w.string(4, "schema")
+                w.i32(5, Int32(self.fields.count))
+                return
+            }
+            Self.schemaElement(f, &w)
+        })
+        m.i64(3, rowGroups.reduce(0) { $0 + $1.rows })
+        m.list(4, Array(rowGroups.enumerated()), structs: { w, item in
+            let (ordinal, g) = item
+            w.list(1, g.chunks, structs: { w, c in
+                w.i64(2, c.offset)
+                w.structure(3) { cm in
+                    cm.i32(1, c.field.type.rawValue)
+                    cm.list(2, i32s: c.field.nullable ? [ParquetEncoding.plain, ParquetEncoding.rle] : [ParquetEncoding.plain])
+                    cm.list(3, strings: [c.field.name])
+                    cm.i32(4, self.compression.rawValue)
+                    cm.i64(5, c.values)
+                    cm.i64(6, c.uncompressedSize)
+                    cm.i64(7, c.compressedSize)
+                    cm.i64(9, c.offset)
+                    cm.structure(12) { s in
+                        s.i64(3, c.nullCount)
+                        if let mx = c.max { s.binary(5, mx) }
+                        if let mn = c.min { s.binary(6, mn) }
+                    }
+                }
+            })
+            w.i64(2, g.chunks.reduce(0) { $0 + $1.uncompressedSize })
+            w.i64(3, g.rows)
+            w.i64(5, g.offset)
+            w.i64(6, g.chunks.reduce(0) { $0 + $1.compressedSize })
+            w.fieldHeader(7, .i16)
+            w.zigzag(Int64(ordinal))
+        })
+        m.string(6, Self.createdBy)
+        m.list(7, fields, structs: { w, _ in w.structure(1) { _ in } })  // TYPE_ORDER for every column
+        m.endStruct()
+        try write(m.bytes)
+        var tail: [UInt8] = []
+        ParquetEncoding.appendLE(UInt32(m.bytes.count), to: &tail)
+        tail += Array("PAR1".utf8)
+        try write(tail)
+        try handle.synchronize()
+        try handle.close()
+        closed = true
+        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+        try FileManager.default.moveItem(atPath: temporaryPath, toPath: path)
+    }
+
+    static func schemaElement(_ f: ParquetField, _ w: inout ThriftWriter) {
+        w.i32(1, f.type.rawValue)
+        w.i32(3, f.nullable ? 1 : 0)
+        w.string(4, f.name)
+        let converted: Int32? = switch f.logical {
+        case .string?: 0
+        case .date?: 6
+        case .timestamp(.millis, utc: true)?: 9
+        case .timestamp(.micros, utc: true)?: 10
+        case .integer(let bits, let signed)?:
+            (signed ? 15 : 11) + Int32(bits == 8 ? 0 : bits == 16 ? 1 : bits == 32 ? 2 : 3)
+        default: nil
+        }
+        if let converted { w.i32(6, converted) }
+        guard let logical = f.logical else { return }
+        w.structure(10) { l in
+            switch logical {
+            case .string: l.structure(1) { _ in }
+            case .date: l.structure(6) { _ in }
+            case .timestamp(let unit, let utc):
+                l.structure(8) { t in
+                    t.bool(1, utc)
+                    t.structure(2) { u in
+                        u.structure(unit == .millis ? 1 : unit == .micros ? 2 : 3) { _ in }
+                    }
+                }
+            case .integer(let bits, let signed):
+                l.structure(10) { i in
+                    i.i8(1, bits)
+                    i.bool(2, signed)
+                }
+            }
+        }
+    }
+}
+
+/// Column statistics: min and max of the non-null values, PLAIN-encoded
+/// (byte arrays without their length), compared as the column orders say
+/// (unsigned for unsigned integers and byte arrays; NaN ignored).
+enum ParquetStatistics {
+    static func minMax(_ c: ParquetColumn, unsigned: Bool) -> ([UInt8]?, [UInt8]?) {
+        func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+        switch c {
+        case .boolean(let v):
+            let xs = v.compactMap { $0 }
+            guard !xs.isEmpty else { return (nil, nil) }
+            return ([xs.contains(false) ? 0 : 1], [xs.contains(true) ? 1 : 0])
+        case .int32(let v):
+            let xs = v.compactMap { $0 }
+            guard !xs.isEmpty else { return (nil, nil) }
+            if unsigned {
+                let u = xs.map { UInt32(bitPattern: $0) }
+                return (le(u.min()!), le(u.max()!))
+            }
+            return (le(xs.min()!), le(xs.max()!))
+        case .int64(let v):
+            let xs = v.compactMap { $0 }
+            guard !xs.isEmpty else { return (nil, nil) }
+            if unsigned {
+                let u = xs.map { UInt64(bitPattern: $0) }
+                return (le(u.min()!), le(u.max()!))
+            }
+            return (le(xs.min()!), le(xs.max()!))
+        case .float(let v):
+            let xs = v.compactMap { $0 }.filter { !$0.isNaN }
+            guard !xs.isEmpty else { return (nil, nil) }
+            return (le(xs.min()!.bitPattern), le(xs.max()!.bitPattern))
+        case .double(let v):
+            let xs = v.compactMap { $0 }.filter { !$0.isNaN }
+            guard !xs.isEmpty else { return (nil, nil) }
+            return (le(xs.min()!.bitPattern), le(xs.max()!.bitPattern))
+        case .byteArray(let v):
+            let xs = v.compactMap { $0 }
+            guard !xs.isEmpty else { return (nil, nil) }
+            return (xs.min { $0.lexicographicallyPrecedes($1) }, xs.max { $0.lexicographicallyPrecedes($1) })
+        }
+    }
+}

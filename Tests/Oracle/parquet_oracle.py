@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Reference Parquet reading and writing with pyarrow (and DuckDB) for Precedent's tests.
+
+    parquet_oracle.py make OUT --rows N [--compression C] [--dictionary 0|1]
+                      [--page-version 1.0|2.0] [--row-group-size M]
+        Writes a Parquet file with pyarrow from real data: the first N records of the
+        CME ESH4 MBO sample decoded by databento-dbn, as columns of every supported type.
+    parquet_oracle.py compare FILE OURS.jsonl [--duckdb]
+        OURS.jsonl: {"columns": [...]} then one JSON array per row (values as
+        `precedent parquet cat` prints them). Compares every value with pyarrow's
+        reading of FILE (and DuckDB's read_parquet with --duckdb). Exit 0 when equal.
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DATA = os.environ.get("PRECEDENT_DATA", os.path.join(os.path.dirname(ROOT), "shared", "data"))
+MBO = os.path.join(DATA, "dbn", "cme", "esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst")
+
+
+def real_table(rows):
+    import databento_dbn as dbn
+    dec = dbn.DBNDecoder(compression=dbn.Compression.ZSTD)
+    with open(MBO, "rb") as f:
+        dec.write(f.read())
+    recs = [r for r in dec.decode()[1:]][:rows]
+    action = [str(r.action.value) for r in recs]
+    return pa.table({
+        "ts_recv": pa.array([r.ts_recv for r in recs], pa.timestamp("ns", tz="UTC")),
+        "ts_event_local": pa.array([r.ts_event for r in recs], pa.timestamp("ns")),
+        "day": pa.array([r.ts_recv // 86_400_000_000_000 for r in recs], pa.int32()).cast(pa.date32()),
+        "order_id": pa.array([r.order_id for r in recs], pa.uint64()),
+        "price": pa.array([r.price for r in recs], pa.int64()),
+        "trade_price": pa.array([r.price if a == "T" else None for r, a in zip(recs, action)], pa.int64()),
+        "price_decimal": pa.array([r.price / 1e9 for r in recs], pa.float64()),
+        "size": pa.array([r.size for r in recs], pa.uint32()),
+        "size_f": pa.array([float(r.size) for r in recs], pa.float32()),
+        "flags": pa.array([r.flags for r in recs], pa.uint8()),
+        "sequence": pa.array([r.sequence for r in recs], pa.int32()),
+        "ts_in_delta": pa.array([r.ts_in_delta for r in recs], pa.int32()),
+        "channel": pa.array([r.channel_id for r in recs], pa.int16()),
+        "action": pa.array(action, pa.string()),
+        "side": pa.array([str(r.side.value) if a != "R" else None for r, a in zip(recs, action)], pa.string()),
+        "is_snapshot": pa.array([bool(r.flags & 0x20) for r in recs], pa.bool_()),
+    })
+
+
+def column_values(col):
+    t = col.type
+    if pa.types.is_timestamp(t):
+        col = col.cast(pa.int64())
+    elif pa.types.is_date32(t):
+        col = col.cast(pa.int32())
+    values = col.to_pylist()
+    if pa.types.is_float32(t):
+        values = [None if v is None else float(np.float32(v)) for v in values]
+    return values
+
+
+def duckdb_rows(path, names, types):
+    import duckdb
+    cols = []
+    for n, t in zip(names, types):
+        q = f'"{n}"'
+        if pa.types.is_timestamp(t):
+            cols.append(f"epoch_ns({q})")
+        elif pa.types.is_date32(t):
+            cols.append(f"({q} - DATE '1970-01-01')")
+        else:
+            cols.append(q)
+    con = duckdb.connect()
+    return con.execute(f"select {', '.join(cols)} from read_parquet('{path}')").fetchall()
+
+
+def compare(path, ours_path, with_duckdb):
+    table = pq.read_table(path)
+    names = table.column_names
+    with open(ours_path) as f:
+        header = json.loads(f.readline())
+        ours = [json.loads(line) for line in f if line.strip()]
+    problems = []
+    if header["columns"] != names:
+        problems.append(f"column names: pyarrow {names}, ours {header['columns']}")
+    cols = [column_values(table.column(i)) for i in range(table.num_columns)]
+    types = [table.schema.field(i).type for i in range(table.num_columns)]
+    theirs = list(zip(*cols)) if cols else []
+    if len(ours) != len(theirs):
+        problems.append(f"rows: pyarrow {len(theirs)}, ours {len(ours)}")
+
+    def same(a, b, t):
+        if a is None or b is None:
+            return a is None and b is None
+        if pa.types.is_float32(t):
+            return np.float32(a) == np.float32(b)
+        return a == b
+
+    for i, (a, b) in enumerate(zip(theirs, ours)):
+        for j, (x, y) in enumerate(zip(a, b)):
+            if not same(x, y, types[j]):
+                problems.append(f"row {i} column {names[j]}: pyarrow {x!r}, ours {y!r}")
+        if len(problems) > 10:
+            break
+    if with_duckdb and not problems:
+        drows = duckdb_rows(path, names, types)
+        if len(drows) != len(ours):
+            problems.append(f"rows: duckdb {len(drows)}, ours {len(ours)}")
+        for i, (a, b) in enumerate(zip(drows, ours)):
+            for j, (x, y) in enumerate(zip(a, b)):
+                if not same(x, y, types[j]):
+                    problems.append(f"row {i} column {names[j]}: duckdb {x!r}, ours {y!r}")
+            if len(problems) > 10:
+                break
+    if problems:
+        print(f"{path}: differences")
+        for p in problems[:12]:
+            print("  " + p)
+        return 1
+    print(f"{path}: {len(ours)} rows x {len(names)} columns identical" + (" (pyarrow and duckdb)" if with_duckdb else ""))
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("command", choices=["make", "compare", "schema"])
+    ap.add_argument("file")
+    ap.add_argument("ours", nargs="?")
+    ap.add_argument("--rows", type=int, default=5000)
+    ap.add_argument("--compression", default="snappy")
+    ap.add_argument("--dictionary", type=int, default=1)
+    ap.add_argument("--page-version", default="1.0")
+    ap.add_argument("--row-group-size", type=int, default=None)
+    ap.add_argument("--duckdb", action="store_true")
+    a = ap.parse_args()
+    if a.command == "make":
+        pq.write_table(real_table(a.rows), a.file, compression=a.compression, use_dictionary=bool(a.dictionary),
+                       data_page_version=a.page_version, row_group_size=a.row_group_size)
+        return 0
+    if a.command == "schema":
+        print(pq.read_schema(a.file))
+        return 0
+    return compare(a.file, a.ours, a.duckdb)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
