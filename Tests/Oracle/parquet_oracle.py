@@ -78,7 +78,31 @@ def duckdb_rows(path, names, types):
     return con.execute(f"select {', '.join(cols)} from read_parquet('{path}')").fetchall()
 
 
-def compare(path, ours_path, with_duckdb):
+def check_stats(path):
+    """Every column chunk's min/max/null count, as pyarrow reads them, equal those of its values."""
+    import pyarrow.compute as pc
+    problems = []
+    f = pq.ParquetFile(path)
+    for g in range(f.num_row_groups):
+        table = f.read_row_group(g)
+        for j in range(table.num_columns):
+            st = f.metadata.row_group(g).column(j).statistics
+            col = table.column(j)
+            name = table.column_names[j]
+            if st is None or not st.has_null_count:
+                problems.append(f"row group {g} column {name}: no statistics")
+                continue
+            if st.null_count != col.null_count:
+                problems.append(f"row group {g} column {name}: null_count {st.null_count}, data has {col.null_count}")
+            if col.null_count < len(col):
+                mm = pc.min_max(col)
+                lo, hi = mm["min"].as_py(), mm["max"].as_py()
+                if not st.has_min_max or st.min != lo or st.max != hi:
+                    problems.append(f"row group {g} column {name}: stats {st.min}..{st.max}, data {lo}..{hi}")
+    return problems
+
+
+def compare(path, ours_path, with_duckdb, with_stats=False):
     table = pq.read_table(path)
     names = table.column_names
     with open(ours_path) as f:
@@ -116,6 +140,8 @@ def compare(path, ours_path, with_duckdb):
                     problems.append(f"row {i} column {names[j]}: duckdb {x!r}, ours {y!r}")
             if len(problems) > 10:
                 break
+    if with_stats and not problems:
+        problems += check_stats(path)
     if problems:
         print(f"{path}: differences")
         for p in problems[:12]:
@@ -136,6 +162,7 @@ def main():
     ap.add_argument("--page-version", default="1.0")
     ap.add_argument("--row-group-size", type=int, default=None)
     ap.add_argument("--duckdb", action="store_true")
+    ap.add_argument("--stats", action="store_true", help="also check every column chunk's statistics")
     a = ap.parse_args()
     if a.command == "make":
         pq.write_table(real_table(a.rows), a.file, compression=a.compression, use_dictionary=bool(a.dictionary),
@@ -144,7 +171,7 @@ def main():
     if a.command == "schema":
         print(pq.read_schema(a.file))
         return 0
-    return compare(a.file, a.ours, a.duckdb)
+    return compare(a.file, a.ours, a.duckdb, a.stats)
 
 
 if __name__ == "__main__":

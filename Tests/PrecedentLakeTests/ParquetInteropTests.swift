@@ -68,11 +68,11 @@ import Testing
         return lines.joined(separator: "\n") + "\n"
     }
 
-    func compare(_ file: String, _ jsonl: String, duckdb: Bool = false) throws {
+    func compare(_ file: String, _ jsonl: String, duckdb: Bool = false, stats: Bool = false) throws {
         let ours = Oracle.temporaryPath(".jsonl")
         defer { try? FileManager.default.removeItem(atPath: ours) }
         try jsonl.write(toFile: ours, atomically: false, encoding: .utf8)
-        let r = try Oracle.run("parquet_oracle.py", ["compare", file, ours] + (duckdb ? ["--duckdb"] : []))
+        let r = try Oracle.run("parquet_oracle.py", ["compare", file, ours] + (duckdb ? ["--duckdb"] : []) + (stats ? ["--stats"] : []))
         #expect(r.status == 0, "\(r.output)")
     }
 
@@ -89,7 +89,7 @@ import Testing
         }
         try w.close()
         let all = Self.fields.indices.map { i in groups.dropFirst().reduce(groups[0][i]) { concat($0, $1[i]) } }
-        try compare(path, Self.jsonl(Self.fields, all), duckdb: true)
+        try compare(path, Self.jsonl(Self.fields, all), duckdb: true, stats: true)
         // And we read back what we wrote.
         let back = try ParquetReader(path: path)
         #expect(back.fields == Self.fields)
