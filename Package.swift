@@ -30,13 +30,13 @@ let package = Package(
         .target(name: "PrecedentDBN", dependencies: ["PrecedentCore", "CZstd"]),
         .target(name: "PrecedentBook", dependencies: ["PrecedentCore", "PrecedentDBN"]),
         // The lake: Apache Parquet writer and reader (no Swift library exists; verified against pyarrow).
-        .target(name: "PrecedentLake", dependencies: ["PrecedentCore", "CZstd", "CSnappy", "CZlib"]),
+        .target(name: "PrecedentLake", dependencies: ["PrecedentCore", "PrecedentDBN", "CZstd", "CSnappy", "CZlib"]),
         // LOBSTER (NASDAQ) order-by-order files into DBN MBO; uses the book to seed pre-session orders.
         .target(name: "PrecedentLOBSTER", dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentBook"]),
         .target(
             name: "PrecedentCLI",
             dependencies: [
-                "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLOBSTER",
+                "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLOBSTER", "PrecedentLake",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "precedent", dependencies: ["PrecedentCLI"]),

@@ -33,7 +33,7 @@ PRICE_FIELDS = {
     "lower_collar", "min_price_increment", "display_factor", "high_limit_price",
     "low_limit_price", "max_price_variation", "unit_of_measure_qty",
     "min_price_increment_amount", "price_ratio", "strike_price", "leg_price", "leg_delta",
-    "trading_reference_price",
+    "trading_reference_price", "bid_px", "ask_px",
 }
 TIME_FIELDS = {"ts_event", "ts_recv", "ts_ref", "expiration", "activation", "start_ts",
                "end_ts", "auction_time"}

@@ -19,7 +19,7 @@ public struct PrecedentCommand: ParsableCommand {
             Sample data is read from ../shared/data or $PRECEDENT_DATA.
             """,
         version: version,
-        subcommands: [DBNCommand.self, BookCommand.self, ImportCommand.self, BenchCommand.self]
+        subcommands: [DBNCommand.self, BookCommand.self, ImportCommand.self, ParquetCommand.self, BenchCommand.self]
     )
 
     public init() {}
@@ -36,7 +36,7 @@ struct DBNCommand: ParsableCommand {
             layout, as Databento's own tools upgrade them. Metadata-free fragments (.frag) need \
             --fragment-version. Legacy DBZ (version 0) files are rejected.
             """,
-        subcommands: [DBNInfoCommand.self, DBNCatCommand.self, DBNConvertCommand.self]
+        subcommands: [DBNInfoCommand.self, DBNCatCommand.self, DBNConvertCommand.self, DBNToParquetCommand.self]
     )
 }
 

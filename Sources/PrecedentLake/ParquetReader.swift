@@ -76,6 +76,29 @@ public struct ParquetReader {
         return ParquetField(name, type, logical: logical, nullable: (e[3]?.int ?? 0) == 1)
     }
 
+    /// What the footer says about one column chunk.
+    public struct ChunkInfo: Sendable {
+        public var values: Int
+        public var nullCount: Int?
+        /// PLAIN-encoded statistics (byte arrays without their length).
+        public var min: [UInt8]?
+        public var max: [UInt8]?
+        public var compression: ParquetCompression?
+        public var compressedSize: Int
+        public var uncompressedSize: Int
+        public var rows: Int
+    }
+
+    public func chunkInfo(rowGroup g: Int, column c: Int) -> ChunkInfo? {
+        guard let chunk = rowGroups[g][1]?.list?[c], let m = chunk[3] else { return nil }
+        let st = m[12]
+        return ChunkInfo(values: Int(m[5]?.int ?? 0), nullCount: st?[3]?.int.map(Int.init),
+                         min: st?[6]?.binary ?? st?[2]?.binary, max: st?[5]?.binary ?? st?[1]?.binary,
+                         compression: m[4]?.int.flatMap { ParquetCompression(rawValue: Int32($0)) },
+                         compressedSize: Int(m[7]?.int ?? 0), uncompressedSize: Int(m[6]?.int ?? 0),
+                         rows: Int(rowGroups[g][3]?.int ?? 0))
+    }
+
     /// The columns of row group `index`, in schema order.
     public func rowGroup(_ index: Int) throws -> [ParquetColumn] {
         guard let columns = rowGroups[index][1]?.list, columns.count == fields.count else {

@@ -78,6 +78,47 @@ def duckdb_rows(path, names, types):
     return con.execute(f"select {', '.join(cols)} from read_parquet('{path}')").fetchall()
 
 
+def dbn_compare(parquet_path, dbn_path):
+    """A `precedent dbn to-parquet` table against databento-dbn's decoding of the DBN file:
+    every field of every record (undefined prices and timestamps must be null)."""
+    import databento_dbn as dbn
+    with open(dbn_path, "rb") as f:
+        data = f.read()
+    dec = dbn.DBNDecoder(compression=dbn.Compression.ZSTD if data[:4] == b"\x28\xb5\x2f\xfd" else dbn.Compression.NONE,
+                         upgrade_policy=dbn.VersionUpgradePolicy.UPGRADE_TO_V3)
+    dec.write(data)
+    recs = dec.decode()[1:]
+    table = pq.read_table(parquet_path)
+    rtype = table.column("rtype")[0].as_py()
+    recs = [r for r in recs if int(r.rtype) == rtype]
+    cols = {n: column_values(table.column(n)) for n in table.column_names}
+    problems = []
+    if len(recs) != table.num_rows:
+        problems.append(f"rows: databento-dbn {len(recs)}, parquet {table.num_rows}")
+    for i, r in enumerate(recs):
+        raw = bytes(r)
+        row = np.frombuffer(raw[: np.dtype(r._dtypes).itemsize], dtype=r._dtypes)[0]
+        for name in row.dtype.names:
+            if name == "length" or name.startswith("_") or "_reserved" in name:
+                continue
+            v = row[name]
+            want = v.split(b"\0")[0].decode() if isinstance(v, bytes) else int(v)
+            if name in r._price_fields and want == 2**63 - 1:
+                want = None
+            if name in r._timestamp_fields and want == 2**64 - 1:
+                want = None
+            got = cols[name][i]
+            if got != want:
+                problems.append(f"record {i} field {name}: databento-dbn {want!r}, parquet {got!r}")
+        if len(problems) > 10:
+            break
+    if problems:
+        print(f"{parquet_path}: differences"); [print("  " + p) for p in problems[:12]]
+        return 1
+    print(f"{parquet_path}: {len(recs)} records identical to databento-dbn")
+    return 0
+
+
 def check_stats(path):
     """Every column chunk's min/max/null count, as pyarrow reads them, equal those of its values."""
     import pyarrow.compute as pc
@@ -153,7 +194,7 @@ def compare(path, ours_path, with_duckdb, with_stats=False):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("command", choices=["make", "compare", "schema"])
+    ap.add_argument("command", choices=["make", "compare", "schema", "dbn-compare"])
     ap.add_argument("file")
     ap.add_argument("ours", nargs="?")
     ap.add_argument("--rows", type=int, default=5000)
@@ -168,6 +209,8 @@ def main():
         pq.write_table(real_table(a.rows), a.file, compression=a.compression, use_dictionary=bool(a.dictionary),
                        data_page_version=a.page_version, row_group_size=a.row_group_size)
         return 0
+    if a.command == "dbn-compare":
+        return dbn_compare(a.file, a.ours)
     if a.command == "schema":
         print(pq.read_schema(a.file))
         return 0

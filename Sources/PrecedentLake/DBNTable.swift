@@ -1,0 +1,122 @@
+import PrecedentCore
+import PrecedentDBN
+
+/// Turns DBN records into Parquet columns, one table per record layout, from
+/// the records' field tables (the official `databento-dbn` names):
+/// unsigned integers keep their width as Parquet INT(n, unsigned); prices stay
+/// fixed-point integers (1 unit = 1e-9) and timestamps UTC nanoseconds
+/// (TIMESTAMP(NANOS, UTC)); Databento's undefined sentinels (`UNDEF_PRICE`,
+/// `UNDEF_TIMESTAMP`) become null; one-character and fixed-width text become
+/// strings. With `decimalPrices`, each price also gets a `<name>_decimal`
+/// DOUBLE column (for display; the integer stays the reference).
+public struct DBNTableBuilder {
+    public let layout: any DBNRecordLayout.Type
+    public let fields: [ParquetField]
+    private let specs: [FieldSpec]
+    private let decimalPrices: Bool
+    private var columns: [Accumulator]
+    private var scratch: [UInt8]
+    public private(set) var count = 0
+
+    enum Accumulator {
+        case i32([Int32?]), i64([Int64?]), f64([Double?]), bytes([[UInt8]?])
+    }
+
+    public init(layout: any DBNRecordLayout.Type, decimalPrices: Bool = false) {
+        self.layout = layout
+        self.decimalPrices = decimalPrices
+        specs = layout.fields
+        scratch = [UInt8](repeating: 0, count: layout.recordSize)
+        var fields: [ParquetField] = []
+        var columns: [Accumulator] = []
+        for f in specs {
+            switch f.kind {
+            case .u8, .flags: fields.append(ParquetField(f.name, .int32, logical: .integer(bits: 8, signed: false))); columns.append(.i32([]))
+            case .u16: fields.append(ParquetField(f.name, .int32, logical: .integer(bits: 16, signed: false))); columns.append(.i32([]))
+            case .u32: fields.append(ParquetField(f.name, .int32, logical: .integer(bits: 32, signed: false))); columns.append(.i32([]))
+            case .u64: fields.append(ParquetField(f.name, .int64, logical: .integer(bits: 64, signed: false))); columns.append(.i64([]))
+            case .i8: fields.append(ParquetField(f.name, .int32, logical: .integer(bits: 8, signed: true))); columns.append(.i32([]))
+            case .i16: fields.append(ParquetField(f.name, .int32, logical: .integer(bits: 16, signed: true))); columns.append(.i32([]))
+            case .i32: fields.append(ParquetField(f.name, .int32)); columns.append(.i32([]))
+            case .i64: fields.append(ParquetField(f.name, .int64)); columns.append(.i64([]))
+            case .price:
+                fields.append(ParquetField(f.name, .int64, nullable: true)); columns.append(.i64([]))
+                if decimalPrices { fields.append(ParquetField(f.name + "_decimal", .double, nullable: true)); columns.append(.f64([])) }
+            case .timestamp:
+                fields.append(ParquetField(f.name, .int64, logical: .timestamp(.nanos, utc: true), nullable: true)); columns.append(.i64([]))
+            case .char, .string:
+                fields.append(ParquetField(f.name, .byteArray, logical: .string)); columns.append(.bytes([]))
+            }
+        }
+        self.fields = fields
+        self.columns = columns
+    }
+
+    /// Adds one record of this table's layout.
+    public mutating func append(_ record: DBNRecord) {
+        var buffer = scratch
+        buffer.withUnsafeMutableBytes { raw in
+            let p = raw.baseAddress!
+            record.write(to: p)
+            var c = 0
+            for f in specs {
+                let q = UnsafeRawPointer(p) + f.offset
+                func push32(_ v: Int32?) { if case .i32(var a) = columns[c] { columns[c] = .i32([]); a.append(v); columns[c] = .i32(a) } }
+                func push64(_ v: Int64?) { if case .i64(var a) = columns[c] { columns[c] = .i64([]); a.append(v); columns[c] = .i64(a) } }
+                func pushBytes(_ v: [UInt8]) { if case .bytes(var a) = columns[c] { columns[c] = .bytes([]); a.append(v); columns[c] = .bytes(a) } }
+                switch f.kind {
+                case .u8, .flags: push32(Int32(q.load(as: UInt8.self)))
+                case .u16: push32(Int32(q.loadUnaligned(as: UInt16.self).littleEndian))
+                case .u32: push32(Int32(bitPattern: q.loadUnaligned(as: UInt32.self).littleEndian))
+                case .u64: push64(Int64(bitPattern: q.loadUnaligned(as: UInt64.self).littleEndian))
+                case .i8: push32(Int32(q.load(as: Int8.self)))
+                case .i16: push32(Int32(q.loadUnaligned(as: Int16.self).littleEndian))
+                case .i32: push32(q.loadUnaligned(as: Int32.self).littleEndian)
+                case .i64: push64(q.loadUnaligned(as: Int64.self).littleEndian)
+                case .price:
+                    let price = Price(rawValue: q.loadUnaligned(as: Int64.self).littleEndian)
+                    push64(price.isDefined ? price.rawValue : nil)
+                    if decimalPrices {
+                        c += 1
+                        if case .f64(var a) = columns[c] { columns[c] = .f64([]); a.append(price.doubleValue); columns[c] = .f64(a) }
+                    }
+                case .timestamp:
+                    let t = UnixNanos(rawValue: q.loadUnaligned(as: UInt64.self).littleEndian)
+                    push64(t.isDefined ? Int64(bitPattern: t.rawValue) : nil)
+                case .char:
+                    let b = q.load(as: UInt8.self)
+                    pushBytes(b == 0 ? [] : [b])
+                case .string(let width):
+                    let raw = UnsafeRawBufferPointer(start: q, count: width)
+                    pushBytes(Array(raw[..<(raw.firstIndex(of: 0) ?? width)]))
+                }
+                c += 1
+            }
+        }
+        scratch = buffer
+        count += 1
+    }
+
+    /// The accumulated rows as Parquet columns, and a fresh start.
+    public mutating func take() -> [ParquetColumn] {
+        defer {
+            count = 0
+            columns = columns.map {
+                switch $0 {
+                case .i32: .i32([])
+                case .i64: .i64([])
+                case .f64: .f64([])
+                case .bytes: .bytes([])
+                }
+            }
+        }
+        return columns.map {
+            switch $0 {
+            case .i32(let a): .int32(a)
+            case .i64(let a): .int64(a)
+            case .f64(let a): .double(a)
+            case .bytes(let a): .byteArray(a)
+            }
+        }
+    }
+}
