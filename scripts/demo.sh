@@ -18,3 +18,6 @@ echo "== LOBSTER AMZN 2012-06-21 imported to DBN MBO"
 $P import lobster --symbol AMZN --date 2012-06-21 --out "$OUT/amzn-20120621.mbo.dbn.zst" \
   --message "$DATA"/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv \
   --orderbook "$DATA"/lobster/AMZN_2012-06-21_34200000_57600000_orderbook_1.csv
+echo "== the ESH4 MBO file as Parquet (readable by pyarrow, DuckDB, Polars, BigQuery)"
+$P dbn to-parquet "$DATA"/dbn/cme/esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst --out "$OUT/parquet"
+$P parquet schema "$OUT/parquet/esh4-glbx-mdp3-20231225-to2330.mbo.mbo.parquet"

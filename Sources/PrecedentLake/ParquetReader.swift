@@ -247,7 +247,8 @@ extension ParquetColumn {
         }
     }
 
-    func appending(_ other: ParquetColumn) -> ParquetColumn {
+    /// This column's values followed by `other`'s (same type required).
+    public func appending(_ other: ParquetColumn) -> ParquetColumn {
         switch (self, other) {
         case (.boolean(let a), .boolean(let b)): .boolean(a + b)
         case (.int32(let a), .int32(let b)): .int32(a + b)
