@@ -3,8 +3,8 @@ import PrecedentDBN
 
 extension OrderBook {
     /// Applies one MBO record of this instrument (`recordIndex` is used in anomaly examples).
-    /// - Complexity: O(1) expected for an order at the best level, O(log L)
-    ///   for other levels, plus O(L) when a level appears or disappears.
+    /// - Complexity: O(1) expected, plus O(L) for L levels on the side when a
+    ///   level appears or empties.
     public mutating func apply(_ m: MBOMsg, recordIndex: Int = 0) {
         recordCount += 1
         let flags = m.flags
