@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -30,7 +31,12 @@ let package = Package(
         .target(name: "PrecedentDBN", dependencies: ["PrecedentCore", "CZstd"]),
         .target(name: "PrecedentBook", dependencies: ["PrecedentCore", "PrecedentDBN"]),
         // The lake: Apache Parquet writer and reader (no Swift library exists; verified against pyarrow).
-        .target(name: "PrecedentLake", dependencies: ["PrecedentCore", "PrecedentDBN", "CZstd", "CSnappy", "CZlib"]),
+        .target(
+            name: "PrecedentLake",
+            dependencies: [
+                "PrecedentCore", "PrecedentDBN", "CZstd", "CSnappy", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // LOBSTER (NASDAQ) order-by-order files into DBN MBO; uses the book to seed pre-session orders.
         .target(name: "PrecedentLOBSTER", dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentBook"]),
         .target(
@@ -59,7 +65,7 @@ let package = Package(
             dependencies: ["PrecedentLOBSTER", "PrecedentBook", "PrecedentDBN", "PrecedentTestSupport"]),
         .testTarget(
             name: "PrecedentCLITests",
-            dependencies: ["PrecedentCLI", "PrecedentDBN", "PrecedentTestSupport"]),
+            dependencies: ["PrecedentCLI", "PrecedentCore", "PrecedentDBN", "PrecedentLake", "PrecedentTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

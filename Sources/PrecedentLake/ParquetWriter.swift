@@ -177,8 +177,7 @@ public final class ParquetWriter {
         try handle.synchronize()
         try handle.close()
         closed = true
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-        try FileManager.default.moveItem(atPath: temporaryPath, toPath: path)
+        try Lake.rename(temporaryPath, path)
     }
 
     static func schemaElement(_ f: ParquetField, _ w: inout ThriftWriter) {

@@ -5,6 +5,10 @@
                       [--page-version 1.0|2.0] [--row-group-size M]
         Writes a Parquet file with pyarrow from real data: the first N records of the
         CME ESH4 MBO sample decoded by databento-dbn, as columns of every supported type.
+    parquet_oracle.py lake-check LAKE DBN_FILE...
+        DuckDB over the lake (hive partitioning) against databento-dbn's decoding.
+    parquet_oracle.py dbn-compare TABLE.parquet DBN_FILE
+        A `dbn to-parquet` table against databento-dbn's decoding, field by field.
     parquet_oracle.py compare FILE OURS.jsonl [--duckdb]
         OURS.jsonl: {"columns": [...]} then one JSON array per row (values as
         `precedent parquet cat` prints them). Compares every value with pyarrow's
@@ -119,6 +123,43 @@ def dbn_compare(parquet_path, dbn_path):
     return 0
 
 
+def lake_check(lake, dbn_files):
+    """DuckDB over the lake (hive partitioning) against databento-dbn's decoding of the
+    DBN files: rows, sum of size and first ts_recv per (symbol, UTC date)."""
+    import duckdb
+    import databento_dbn as dbn
+    expected = {}
+    for path in dbn_files:
+        with open(path, "rb") as f:
+            data = f.read()
+        dec = dbn.DBNDecoder(compression=dbn.Compression.ZSTD)
+        dec.write(data)
+        out = dec.decode()
+        md, recs = out[0], out[1:]
+        ids = {}
+        for raw, intervals in md.mappings.items():
+            for iv in intervals:
+                ids[int(iv["symbol"])] = raw
+        for r in recs:
+            key = (ids[r.instrument_id], r.ts_recv // 86_400_000_000_000)
+            n, s, first = expected.get(key, (0, 0, None))
+            expected[key] = (n + 1, s + r.size, r.ts_recv if first is None else min(first, r.ts_recv))
+    con = duckdb.connect()
+    rows = con.execute(f"""select symbol, (dt - DATE '1970-01-01') as day, count(*), sum(size), min(epoch_ns(ts_recv)),
+                                  min(product_type), min("table")
+                           from read_parquet('{lake}/**/*.parquet', hive_partitioning = true)
+                           group by symbol, dt order by symbol, dt""").fetchall()
+    got = {(sym, day): (n, int(s), first) for sym, day, n, s, first, _, _ in rows}
+    problems = [] if got == expected else [f"duckdb {sorted(got.items())}", f"databento-dbn {sorted(expected.items())}"]
+    if any(p != "future" or t != "mbo" for *_, p, t in rows):
+        problems.append("partition columns product_type/table missing or wrong")
+    if problems:
+        print("lake differs:"); [print("  " + p) for p in problems]
+        return 1
+    print(f"lake: {len(rows)} partitions, {sum(v[0] for v in got.values())} rows, identical to databento-dbn")
+    return 0
+
+
 def check_stats(path):
     """Every column chunk's min/max/null count, as pyarrow reads them, equal those of its values."""
     import pyarrow.compute as pc
@@ -193,6 +234,8 @@ def compare(path, ours_path, with_duckdb, with_stats=False):
 
 
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "lake-check":
+        return lake_check(sys.argv[2], sys.argv[3:])
     ap = argparse.ArgumentParser()
     ap.add_argument("command", choices=["make", "compare", "schema", "dbn-compare"])
     ap.add_argument("file")

@@ -1,0 +1,194 @@
+import Crypto
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import PrecedentCore
+
+/// One partition of the lake:
+/// `<lake>/<layer>/product_type=<p>/symbol=<s>/table=<t>/dt=YYYY-MM-DD/`.
+public struct PartitionKey: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var layer: String
+    public var productType: String
+    public var symbol: String
+    public var table: String
+    public var date: CivilDate
+
+    public init(layer: String, productType: String, symbol: String, table: String, date: CivilDate) {
+        self.layer = layer; self.productType = productType; self.symbol = symbol; self.table = table; self.date = date
+    }
+
+    /// The folder below the lake root.
+    public var relativePath: String {
+        "\(layer)/product_type=\(productType)/symbol=\(symbol)/table=\(table)/dt=\(date)"
+    }
+
+    public var description: String { relativePath }
+
+    public static func < (a: PartitionKey, b: PartitionKey) -> Bool {
+        (a.layer, a.productType, a.symbol, a.table, a.date.daysSinceEpoch)
+            < (b.layer, b.productType, b.symbol, b.table, b.date.daysSinceEpoch)
+    }
+}
+
+/// What was written into a partition and from what (`_manifest.json`).
+public struct PartitionManifest: Codable, Sendable, Equatable {
+    public struct Input: Codable, Sendable, Equatable {
+        public var path: String
+        public var size: Int64
+        public var sha256: String
+    }
+    public var partition: String
+    public var stage: String
+    public var inputs: [Input]
+    public var rows: Int
+    /// SHA-256 of the table's schema (names, types, logical types, nullability).
+    public var schemaFingerprint: String
+    /// SHA-256 of the configuration text the stage ran with.
+    public var configFingerprint: String
+    public var programVersion: String
+    /// ISO 8601 UTC.
+    public var startedAt: String
+    public var finishedAt: String
+}
+
+/// A Hive-partitioned lake of Parquet files, readable as-is by DuckDB,
+/// pyarrow, Polars, Spark and BigQuery external tables.
+///
+/// A partition is complete only when `_SUCCESS` exists. Writing one: remove
+/// `_SUCCESS`; write the data under a name no `*.parquet` glob matches; write
+/// `_manifest.json`; rename the data to `part-00000.parquet`; create
+/// `_SUCCESS`. A crash at any point leaves either no data file or a complete
+/// one, and never `_SUCCESS` over an incomplete partition. Raw inputs are read
+/// in place and never modified.
+public struct Lake: Sendable {
+    public let root: String
+    public static let dataFile = "part-00000.parquet"
+    public static let successFile = "_SUCCESS"
+    public static let manifestFile = "_manifest.json"
+    static let inProgressMarker = ".inprogress-"
+
+    public init(root: String) { self.root = root }
+
+    public func path(_ key: PartitionKey) -> String { root + "/" + key.relativePath }
+
+    public func isComplete(_ key: PartitionKey) -> Bool {
+        FileManager.default.fileExists(atPath: path(key) + "/" + Self.successFile)
+    }
+
+    /// Writes a partition: `body` receives a `ParquetWriter` for the data
+    /// file and writes its row groups. Replaces an existing partition.
+    @discardableResult
+    public func writePartition(_ key: PartitionKey, fields: [ParquetField], compression: ParquetCompression = .zstd,
+                               stage: String, inputs: [String], config: String = "",
+                               _ body: (ParquetWriter) throws -> Void) throws -> PartitionManifest {
+        let fm = FileManager.default
+        let dir = path(key)
+        let started = Date()
+        try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // Incomplete from here on; clear what a killed writer left behind.
+        if fm.fileExists(atPath: dir + "/" + Self.successFile) { try fm.removeItem(atPath: dir + "/" + Self.successFile) }
+        for name in try fm.contentsOfDirectory(atPath: dir) where name.contains(Self.inProgressMarker) {
+            try? fm.removeItem(atPath: dir + "/" + name)
+        }
+        let staging = dir + "/" + Self.dataFile + Self.inProgressMarker + "\(ProcessInfo.processInfo.processIdentifier)"
+        let writer = try ParquetWriter(path: staging, fields: fields, compression: compression)
+        try body(writer)
+        try writer.close()
+        let rows = try ParquetReader(path: staging).rowCount
+        let manifest = PartitionManifest(
+            partition: key.relativePath, stage: stage,
+            inputs: try inputs.map(Self.describe), rows: rows,
+            schemaFingerprint: Self.fingerprint(fields), configFingerprint: Self.sha256(Array(config.utf8)),
+            programVersion: ParquetWriter.createdBy, startedAt: Self.iso(started), finishedAt: Self.iso(Date()))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        try Self.atomicWrite(try encoder.encode(manifest), to: dir + "/" + Self.manifestFile)
+        try Self.rename(staging, dir + "/" + Self.dataFile)
+        try Self.atomicWrite(Data(), to: dir + "/" + Self.successFile)
+        return manifest
+    }
+
+    /// Complete partitions, sorted; optionally of one layer/table/symbol and a date range.
+    public func completePartitions(layer: String? = nil, table: String? = nil, symbol: String? = nil,
+                                   dates: ClosedRange<CivilDate>? = nil) -> [PartitionKey] {
+        partitions().filter { k in
+            (layer == nil || k.layer == layer) && (table == nil || k.table == table) && (symbol == nil || k.symbol == symbol)
+                && (dates?.contains(k.date) ?? true) && isComplete(k)
+        }
+    }
+
+    /// Every partition folder, complete or not, sorted.
+    public func partitions() -> [PartitionKey] {
+        let fm = FileManager.default
+        func children(_ p: String, _ prefix: String) -> [(String, String)] {
+            ((try? fm.contentsOfDirectory(atPath: p)) ?? []).compactMap { name in
+                guard name.hasPrefix(prefix) else { return nil }
+                return (String(name.dropFirst(prefix.count)), p + "/" + name)
+            }
+        }
+        var out: [PartitionKey] = []
+        for (layer, lp) in children(root, "") where !layer.hasPrefix(".") && !layer.hasPrefix("_") {
+            for (product, pp) in children(lp, "product_type=") {
+                for (symbol, sp) in children(pp, "symbol=") {
+                    for (table, tp) in children(sp, "table=") {
+                        for (dt, _) in children(tp, "dt=") {
+                            if let d = CivilDate(iso: dt) {
+                                out.append(PartitionKey(layer: layer, productType: product, symbol: symbol, table: table, date: d))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out.sorted()
+    }
+
+    public func manifest(_ key: PartitionKey) throws -> PartitionManifest {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path(key) + "/" + Self.manifestFile))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(PartitionManifest.self, from: data)
+    }
+
+    // MARK: helpers
+
+    static func atomicWrite(_ data: Data, to path: String) throws {
+        let tmp = path + inProgressMarker + "\(ProcessInfo.processInfo.processIdentifier)"
+        try data.write(to: URL(fileURLWithPath: tmp))
+        try rename(tmp, path)
+    }
+
+    /// `rename(2)`: atomically replaces `to` (same file system).
+    static func rename(_ from: String, _ to: String) throws {
+        guard Glibc.rename(from, to) == 0 else {
+            throw ParquetError("cannot rename into place: \(String(cString: strerror(errno)))", file: to)
+        }
+    }
+
+    static func describe(_ path: String) throws -> PartitionManifest.Input {
+        guard let h = FileHandle(forReadingAtPath: path) else { throw ParquetError("cannot read input", file: path) }
+        defer { try? h.close() }
+        var hasher = SHA256()
+        var size: Int64 = 0
+        while let chunk = try h.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+            size += Int64(chunk.count)
+        }
+        return .init(path: path, size: size, sha256: hasher.finalize().map { String(format: "%02x", $0) }.joined())
+    }
+
+    static func sha256(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func fingerprint(_ fields: [ParquetField]) -> String {
+        sha256(Array(fields.map { "\($0.name):\($0.type):\(String(describing: $0.logical)):\($0.nullable)" }
+            .joined(separator: "\n").utf8))
+    }
+
+    static func iso(_ d: Date) -> String {
+        UnixNanos(rawValue: UInt64(max(0, d.timeIntervalSince1970)) * UnixNanos.nanosPerSecond).iso8601 ?? ""
+    }
+}
