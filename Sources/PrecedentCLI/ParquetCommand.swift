@@ -26,10 +26,16 @@ struct ParquetCommand: ParsableCommand {
             let r = try ParquetReader(path: input.file)
             print("\(input.file): \(grouped(r.rowCount)) rows in \(r.rowGroupCount) row groups"
                   + (r.createdBy.map { ", written by \($0)" } ?? ""))
-            for f in r.fields {
+            func show(_ f: ParquetField, _ indent: String) {
+                if f.isGroup {
+                    print("\(indent)\(f.name): group\(f.nullable ? " (nullable)" : "")")
+                    for c in f.children { show(c, indent + "  ") }
+                    return
+                }
                 let logical = f.logical.map { " \(describe($0))" } ?? ""
-                print("  \(f.name): \(f.type)\(logical)\(f.nullable ? " (nullable)" : "")")
+                print("\(indent)\(f.name): \(f.type)\(logical)\(f.nullable ? " (nullable)" : "")")
             }
+            for f in r.fields { show(f, "  ") }
         }
     }
 
@@ -60,10 +66,10 @@ struct ParquetCommand: ParsableCommand {
             let r = try ParquetReader(path: input.file)
             for g in 0..<r.rowGroupCount {
                 print("row group \(g)")
-                for (c, f) in r.fields.enumerated() {
+                for (c, (name, f)) in r.leafFields.enumerated() {
                     guard let i = r.chunkInfo(rowGroup: g, column: c) else { continue }
                     let mn = i.min.map { decode($0, f) } ?? "-", mx = i.max.map { decode($0, f) } ?? "-"
-                    print("  \(f.name): \(grouped(i.values)) values, \(i.nullCount.map(grouped) ?? "?") null, min \(mn), max \(mx), "
+                    print("  \(name): \(grouped(i.values)) values, \(i.nullCount.map(grouped) ?? "?") null, min \(mn), max \(mx), "
                           + "\(i.compression?.name ?? "?") \(grouped(i.compressedSize))/\(grouped(i.uncompressedSize)) bytes")
                 }
             }

@@ -16,6 +16,10 @@ extension ParquetColumn {
             return out + "\""
         }
         switch self {
+        case .group(let children, let present):
+            if present?[row] == false { return "null" }
+            return "{" + zip(field.children, children).map { "\"\($0.name)\":" + $1.json(at: row, field: $0) }
+                .joined(separator: ",") + "}"
         case .boolean(let v): return v[row].map { $0 ? "true" : "false" } ?? "null"
         case .int32(let v):
             guard let x = v[row] else { return "null" }

@@ -17,16 +17,23 @@ enum ParquetEncoding {
         out.append(UInt8(v))
     }
 
-    /// Definition levels (0 = null, 1 = value) of bit width 1 as RLE runs.
-    static func definitionLevels(_ present: [Bool], to out: inout [UInt8]) {
+    /// Definition levels (at most 255, stored in one byte per run) as RLE runs.
+    static func definitionLevels(_ levels: [UInt8], to out: inout [UInt8]) {
         var i = 0
-        while i < present.count {
+        while i < levels.count {
             var j = i + 1
-            while j < present.count && present[j] == present[i] { j += 1 }
+            while j < levels.count && levels[j] == levels[i] { j += 1 }
             varint(UInt64(j - i) << 1, to: &out)
-            out.append(present[i] ? 1 : 0)
+            out.append(levels[i])
             i = j
         }
+    }
+
+    /// Bits needed for definition levels up to `maxLevel`.
+    static func bitWidth(_ maxLevel: Int) -> Int {
+        var w = 0
+        while (1 << w) <= maxLevel { w += 1 }
+        return w
     }
 
     /// PLAIN values of the non-null entries; also the definition levels.
@@ -56,6 +63,8 @@ enum ParquetEncoding {
                 present.append(v != nil)
                 if let v { appendLE(UInt32(v.count), to: &out); out += v }
             }
+        case .group:
+            preconditionFailure("groups are written leaf by leaf")
         }
         return present
     }

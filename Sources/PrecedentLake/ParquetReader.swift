@@ -11,6 +11,8 @@ public struct ParquetReader {
     public let createdBy: String?
     private let data: [UInt8]
     private let rowGroups: [ThriftValue]
+    /// The stored columns in file order: top-level field index, leaf field, max definition level.
+    private let leaves: [(top: Int, field: ParquetField, maxLevel: Int, groupNullable: Bool)]
 
     public init(path: String) throws {
         guard let d = FileManager.default.contents(atPath: path) else { throw ParquetError("cannot read", file: path) }
@@ -36,10 +38,33 @@ public struct ParquetReader {
             throw ParquetError("corrupt footer: \(e.message)", file: name, offset: e.offset)
         }
         guard let schema = meta[2]?.list, let root = schema.first else { throw ParquetError("footer has no schema", file: name) }
-        guard Int(root[5]?.int ?? 0) == schema.count - 1 else {
-            throw ParquetError("nested schemas are not supported yet (only flat columns)", file: name)
+        // Depth-first: each top-level field, a group followed by its leaves (one level).
+        var fields: [ParquetField] = []
+        var leaves: [(top: Int, field: ParquetField, maxLevel: Int, groupNullable: Bool)] = []
+        var i = 1
+        for _ in 0..<Int(root[5]?.int ?? 0) {
+            guard i < schema.count else { throw ParquetError("schema lists fewer elements than it declares", file: name) }
+            let e = schema[i]
+            let n = Int(e[5]?.int ?? 0)
+            i += 1
+            if n > 0 {
+                guard let gname = e[4]?.string, i + n <= schema.count else { throw ParquetError("malformed group in the schema", file: name) }
+                guard (e[3]?.int ?? 0) != 2 else { throw ParquetError("repeated groups (lists) are not supported yet", file: name, column: gname) }
+                let children = try schema[i..<i + n].map { try Self.field($0, file: name) }
+                i += n
+                let group = ParquetField.group(gname, children, nullable: (e[3]?.int ?? 0) == 1)
+                for c in children {
+                    leaves.append((fields.count, c, (group.nullable ? 1 : 0) + (c.nullable ? 1 : 0), group.nullable))
+                }
+                fields.append(group)
+            } else {
+                let f = try Self.field(e, file: name)
+                leaves.append((fields.count, f, f.nullable ? 1 : 0, false))
+                fields.append(f)
+            }
         }
-        fields = try schema.dropFirst().map { try Self.field($0, file: name) }
+        self.fields = fields
+        self.leaves = leaves
         rowCount = Int(meta[3]?.int ?? 0)
         rowGroups = meta[4]?.list ?? []
         rowGroupCount = rowGroups.count
@@ -89,6 +114,12 @@ public struct ParquetReader {
         public var rows: Int
     }
 
+    /// Stored (leaf) columns in file order — `chunkInfo`'s column index — with
+    /// dotted names for a group's fields.
+    public var leafFields: [(name: String, field: ParquetField)] {
+        leaves.map { (fields[$0.top].isGroup ? fields[$0.top].name + "." + $0.field.name : $0.field.name, $0.field) }
+    }
+
     public func chunkInfo(rowGroup g: Int, column c: Int) -> ChunkInfo? {
         guard let chunk = rowGroups[g][1]?.list?[c], let m = chunk[3] else { return nil }
         let st = m[12]
@@ -99,16 +130,24 @@ public struct ParquetReader {
                          rows: Int(rowGroups[g][3]?.int ?? 0))
     }
 
-    /// The columns of row group `index`, in schema order.
+    /// The columns of row group `index`, in schema order (groups reassembled).
     public func rowGroup(_ index: Int) throws -> [ParquetColumn] {
-        guard let columns = rowGroups[index][1]?.list, columns.count == fields.count else {
+        guard let columns = rowGroups[index][1]?.list, columns.count == leaves.count else {
             throw ParquetError("row group has a different number of columns than the schema", file: path, rowGroup: index)
         }
-        return try zip(fields, columns).map { f, chunk in
-            do { return try readChunk(chunk, field: f) } catch var e as ParquetError {
-                e.file = path; e.column = e.column ?? f.name; e.rowGroup = index
+        var read: [(ParquetColumn, [UInt32]?)] = []
+        for (leaf, chunk) in zip(leaves, columns) {
+            do { read.append(try readChunk(chunk, field: leaf.field, maxLevel: leaf.maxLevel)) } catch var e as ParquetError {
+                e.file = path; e.column = e.column ?? leaf.field.name; e.rowGroup = index
                 throw e
             }
+        }
+        return fields.indices.map { top in
+            let mine = zip(leaves, read).filter { $0.0.top == top }
+            guard fields[top].isGroup else { return mine[0].1.0 }
+            // The group is present where a leaf's definition level reaches the group's own level.
+            let present = fields[top].nullable ? mine[0].1.1?.map { $0 >= 1 } : nil
+            return .group(mine.map { $0.1.0 }, present: present)
         }
     }
 
@@ -122,7 +161,8 @@ public struct ParquetReader {
         return out ?? fields.map { ParquetColumn.empty($0.type) }
     }
 
-    private func readChunk(_ chunk: ThriftValue, field: ParquetField) throws -> ParquetColumn {
+    /// One leaf's values (null unless fully defined) and its definition levels (when it has any).
+    private func readChunk(_ chunk: ThriftValue, field: ParquetField, maxLevel: Int) throws -> (ParquetColumn, [UInt32]?) {
         guard let meta = chunk[3], let codecRaw = meta[4]?.int, let total = meta[5]?.int,
               let dataOffset = meta[9]?.int else { throw ParquetError("column chunk without metadata") }
         guard let codec = ParquetCompression(rawValue: Int32(codecRaw)) else {
@@ -132,6 +172,8 @@ public struct ParquetReader {
         if let dict = meta[11]?.int, dict <= 0 { position = Int(dataOffset) }
         var dictionary: PlainValues? = nil
         var out = ParquetColumn.empty(field.type)
+        var allLevels: [UInt32]? = maxLevel > 0 ? [] : nil
+        let width = ParquetEncoding.bitWidth(maxLevel)
         var seen: Int64 = 0
         while seen < total {
             guard position >= 0, position < data.count else { throw ParquetError("page offset past the end", offset: position) }
@@ -155,11 +197,13 @@ public struct ParquetReader {
                 let raw = try codec.decompress(body, uncompressedSize: Int(uncompressed))
                 var p = 0
                 var present = [Bool](repeating: true, count: Int(n))
-                if field.nullable {
+                if maxLevel > 0 {
                     guard raw.count >= 4 else { throw ParquetError("definition levels missing") }
                     let len = Int(UInt32(raw[0]) | UInt32(raw[1]) << 8 | UInt32(raw[2]) << 16 | UInt32(raw[3]) << 24)
                     guard 4 + len <= raw.count else { throw ParquetError("definition levels run past the page") }
-                    present = try ParquetEncoding.hybrid(raw[4..<4 + len], bitWidth: 1, count: Int(n)).map { $0 == 1 }
+                    let levels = try ParquetEncoding.hybrid(raw[4..<4 + len], bitWidth: width, count: Int(n))
+                    present = levels.map { Int($0) == maxLevel }
+                    allLevels? += levels
                     p = 4 + len
                 }
                 let values = try decodeValues(raw[p...], encoding: Int32(encoding), count: present.lazy.filter { $0 }.count,
@@ -173,8 +217,12 @@ public struct ParquetReader {
                 else { throw ParquetError("data page v2 without a valid header") }
                 let levelsEnd = body.startIndex + Int(repLen + defLen)
                 var present = [Bool](repeating: true, count: Int(n))
-                if field.nullable && defLen > 0 {
-                    present = try ParquetEncoding.hybrid(body[body.startIndex + Int(repLen)..<levelsEnd], bitWidth: 1, count: Int(n)).map { $0 == 1 }
+                if maxLevel > 0 {
+                    let levels = defLen > 0
+                        ? try ParquetEncoding.hybrid(body[body.startIndex + Int(repLen)..<levelsEnd], bitWidth: width, count: Int(n))
+                        : [UInt32](repeating: UInt32(maxLevel), count: Int(n))
+                    present = levels.map { Int($0) == maxLevel }
+                    allLevels? += levels
                 }
                 let isCompressed = h[7]?.bool ?? true
                 let valuesBody = body[levelsEnd...]
@@ -189,7 +237,7 @@ public struct ParquetReader {
                 continue  // index pages and others carry no values
             }
         }
-        return out
+        return (out, allLevels)
     }
 
     private func decodeValues(_ raw: ArraySlice<UInt8>, encoding: Int32, count: Int, field: ParquetField,
@@ -227,6 +275,20 @@ extension ParquetColumn {
         }
     }
 
+    /// The same values with null wherever `present` is false.
+    public func masked(by present: [Bool]) -> ParquetColumn {
+        func mask<T>(_ v: [T?]) -> [T?] { zip(v, present).map { $1 ? $0 : nil } }
+        switch self {
+        case .group(let c, let p): return .group(c.map { $0.masked(by: present) }, present: p.map { zip($0, present).map { $0 && $1 } } ?? present)
+        case .boolean(let v): return .boolean(mask(v))
+        case .int32(let v): return .int32(mask(v))
+        case .int64(let v): return .int64(mask(v))
+        case .float(let v): return .float(mask(v))
+        case .double(let v): return .double(mask(v))
+        case .byteArray(let v): return .byteArray(mask(v))
+        }
+    }
+
     /// Non-null values placed at the present positions, nulls elsewhere.
     static func expand(_ values: PlainValues, present: [Bool]) -> ParquetColumn {
         func spread<T>(_ v: [T]) -> [T?] {
@@ -256,6 +318,10 @@ extension ParquetColumn {
         case (.float(let a), .float(let b)): .float(a + b)
         case (.double(let a), .double(let b)): .double(a + b)
         case (.byteArray(let a), .byteArray(let b)): .byteArray(a + b)
+        case (.group(let a, let pa), .group(let b, let pb)):
+            .group(zip(a, b).map { $0.appending($1) },
+                   present: pa == nil && pb == nil ? nil : (pa ?? Array(repeating: true, count: a.first?.count ?? 0))
+                       + (pb ?? Array(repeating: true, count: b.first?.count ?? 0)))
         default: preconditionFailure("columns of one field share one type")
         }
     }

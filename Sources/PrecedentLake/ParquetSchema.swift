@@ -18,17 +18,29 @@ public enum ParquetLogicalType: Sendable, Equatable {
     case integer(bits: Int8, signed: Bool)
 }
 
-/// One column of a flat schema.
+/// One column of a schema: a leaf, or a group (struct) of leaves (one level of nesting).
 public struct ParquetField: Sendable, Equatable {
     public var name: String
+    /// The leaf's physical type (unused for a group).
     public var type: ParquetPhysicalType
     public var logical: ParquetLogicalType?
     /// Nullable (`OPTIONAL`) or not (`REQUIRED`).
     public var nullable: Bool
+    /// A group's fields (leaves); empty for a leaf.
+    public var children: [ParquetField]
 
     public init(_ name: String, _ type: ParquetPhysicalType, logical: ParquetLogicalType? = nil, nullable: Bool = false) {
-        self.name = name; self.type = type; self.logical = logical; self.nullable = nullable
+        self.name = name; self.type = type; self.logical = logical; self.nullable = nullable; self.children = []
     }
+
+    /// A group (struct) of leaf fields.
+    public static func group(_ name: String, _ children: [ParquetField], nullable: Bool = false) -> ParquetField {
+        var f = ParquetField(name, .int32, nullable: nullable)
+        f.children = children
+        return f
+    }
+
+    public var isGroup: Bool { !children.isEmpty }
 
     /// Unsigned integers compare unsigned (statistics, column order).
     var isUnsigned: Bool { if case .integer(_, false)? = logical { true } else { false } }
@@ -40,7 +52,9 @@ public enum ParquetCompression: Int32, Sendable, CaseIterable {
 }
 
 /// The values of one column in one row group; `nil` is null.
-public enum ParquetColumn: Sendable, Equatable {
+public indirect enum ParquetColumn: Sendable, Equatable {
+    /// A group's child columns and which rows have the group (`nil`: every row).
+    case group([ParquetColumn], present: [Bool]?)
     case boolean([Bool?])
     case int32([Int32?])
     case int64([Int64?])
@@ -50,6 +64,7 @@ public enum ParquetColumn: Sendable, Equatable {
 
     public var count: Int {
         switch self {
+        case .group(let children, let present): present?.count ?? children.first?.count ?? 0
         case .boolean(let v): v.count
         case .int32(let v): v.count
         case .int64(let v): v.count
@@ -59,8 +74,10 @@ public enum ParquetColumn: Sendable, Equatable {
         }
     }
 
-    var physicalType: ParquetPhysicalType {
+    /// The leaf type (`nil` for a group).
+    var physicalType: ParquetPhysicalType? {
         switch self {
+        case .group: nil
         case .boolean: .boolean
         case .int32: .int32
         case .int64: .int64
@@ -73,6 +90,7 @@ public enum ParquetColumn: Sendable, Equatable {
     /// Index of the first null, if any.
     var firstNull: Int? {
         switch self {
+        case .group(_, let present): present?.firstIndex(of: false)
         case .boolean(let v): v.firstIndex(where: { $0 == nil })
         case .int32(let v): v.firstIndex(where: { $0 == nil })
         case .int64(let v): v.firstIndex(where: { $0 == nil })

@@ -20,6 +20,8 @@ public final class ParquetWriter {
 
     struct ChunkMeta {
         var field: ParquetField
+        var path: [String]
+        var maxLevel: Int
         var offset: Int64
         var values: Int64
         var compressedSize: Int64
@@ -54,6 +56,13 @@ public final class ParquetWriter {
     }
 
     static func check(_ f: ParquetField) throws {
+        if f.isGroup {
+            for c in f.children {
+                guard !c.isGroup else { throw ParquetError("groups nest one level deep at most", column: f.name + "." + c.name) }
+                try check(c)
+            }
+            return
+        }
         let ok: Bool
         switch f.logical {
         case nil: ok = f.type != .int96 && f.type != .fixedLenByteArray
@@ -70,34 +79,79 @@ public final class ParquetWriter {
         offset += Int64(bytes.count)
     }
 
+    /// One stored column: a top-level leaf or a group's child.
+    struct Leaf {
+        var path: [String]
+        var field: ParquetField
+        /// Values, null wherever the group is absent.
+        var values: ParquetColumn
+        /// Which rows have the group (nil for a top-level leaf or a group present in every row).
+        var groupPresent: [Bool]?
+        var groupNullable: Bool
+        var maxLevel: Int { (groupNullable ? 1 : 0) + (field.nullable ? 1 : 0) }
+    }
+
+    /// Checks one column against its field; a group's children too.
+    private func validate(_ f: ParquetField, _ c: ParquetColumn, rows: Int, group: (present: [Bool]?, name: String)? = nil) throws {
+        let name = group.map { $0.name + "." + f.name } ?? f.name
+        func fail(_ m: String, row: Int? = nil) -> ParquetError {
+            ParquetError(m, file: path, column: name, rowGroup: rowGroups.count, row: row)
+        }
+        guard c.count == rows else { throw fail("\(c.count) values, other columns have \(rows)") }
+        if f.isGroup {
+            guard case .group(let children, let present) = c, children.count == f.children.count else {
+                throw fail("a group of \(f.children.count) fields needs .group with as many columns")
+            }
+            if !f.nullable, let i = present?.firstIndex(of: false) { throw fail("null in a required group", row: i) }
+            for (cf, cc) in zip(f.children, children) { try validate(cf, cc, rows: rows, group: (present, f.name)) }
+            return
+        }
+        guard c.physicalType == f.type else {
+            throw fail("values are \(c.physicalType.map { "\($0)" } ?? "a group"), the schema says \(f.type)")
+        }
+        if !f.nullable {
+            // A required leaf may be null only where its group is absent.
+            let masked = group?.present.map { c.masked(by: $0) }
+            if let i = c.firstNull, (masked == nil || group?.present?[i] != false) {
+                throw fail("null in a required column", row: i)
+            }
+        }
+    }
+
     /// Appends one row group; `columns` in schema order, all of the same length.
     public func write(rowGroup columns: [ParquetColumn]) throws {
         guard columns.count == fields.count else {
             throw ParquetError("\(columns.count) columns given, the schema has \(fields.count)", file: path, rowGroup: rowGroups.count)
         }
         let rows = columns.first?.count ?? 0
+        for (f, c) in zip(fields, columns) { try validate(f, c, rows: rows) }
+        var leaves: [Leaf] = []
         for (f, c) in zip(fields, columns) {
-            guard c.physicalType == f.type else {
-                throw ParquetError("values are \(c.physicalType), the schema says \(f.type)", file: path, column: f.name, rowGroup: rowGroups.count)
-            }
-            guard c.count == rows else {
-                throw ParquetError("\(c.count) values, other columns have \(rows)", file: path, column: f.name, rowGroup: rowGroups.count)
-            }
-            if !f.nullable, let i = c.firstNull {
-                throw ParquetError("null in a required column", file: path, column: f.name, rowGroup: rowGroups.count, row: i)
+            if case .group(let children, let present) = c {
+                for (cf, cc) in zip(f.children, children) {
+                    leaves.append(Leaf(path: [f.name, cf.name], field: cf, values: present.map { cc.masked(by: $0) } ?? cc,
+                                       groupPresent: present, groupNullable: f.nullable))
+                }
+            } else {
+                leaves.append(Leaf(path: [f.name], field: f, values: c, groupPresent: nil, groupNullable: false))
             }
         }
         let start = offset
         var chunks: [ChunkMeta] = []
-        for (f, c) in zip(fields, columns) {
+        for leaf in leaves {
             var values: [UInt8] = []
-            let present = ParquetEncoding.plain(c, into: &values)
+            let present = ParquetEncoding.plain(leaf.values, into: &values)
             var page: [UInt8] = []
-            if f.nullable {
-                var levels: [UInt8] = []
-                ParquetEncoding.definitionLevels(present, to: &levels)
-                ParquetEncoding.appendLE(UInt32(levels.count), to: &page)
-                page += levels
+            if leaf.maxLevel > 0 {
+                let base: UInt8 = leaf.groupNullable ? 1 : 0
+                let levels: [UInt8] = (0..<rows).map { r in
+                    if leaf.groupPresent?[r] == false { return 0 }
+                    return base + (leaf.field.nullable && present[r] ? 1 : 0)
+                }
+                var encoded: [UInt8] = []
+                ParquetEncoding.definitionLevels(levels, to: &encoded)
+                ParquetEncoding.appendLE(UInt32(encoded.count), to: &page)
+                page += encoded
             }
             page += values
             let body = try compression.compress(page)
@@ -107,7 +161,7 @@ public final class ParquetWriter {
             h.i32(2, Int32(page.count))
             h.i32(3, Int32(body.count))
             h.structure(5) { d in
-                d.i32(1, Int32(c.count))
+                d.i32(1, Int32(rows))
                 d.i32(2, ParquetEncoding.plain)
                 d.i32(3, ParquetEncoding.rle)
                 d.i32(4, ParquetEncoding.rle)
@@ -116,8 +170,9 @@ public final class ParquetWriter {
             let chunkStart = offset
             try write(h.bytes)
             try write(body)
-            let (mn, mx) = ParquetStatistics.minMax(c, unsigned: f.isUnsigned)
-            chunks.append(ChunkMeta(field: f, offset: chunkStart, values: Int64(c.count),
+            let (mn, mx) = ParquetStatistics.minMax(leaf.values, unsigned: leaf.field.isUnsigned)
+            chunks.append(ChunkMeta(field: leaf.field, path: leaf.path, maxLevel: leaf.maxLevel, offset: chunkStart,
+                                    values: Int64(rows),
                                     compressedSize: Int64(h.bytes.count + body.count),
                                     uncompressedSize: Int64(h.bytes.count + page.count),
                                     nullCount: Int64(present.lazy.filter { !$0 }.count), min: mn, max: mx))
@@ -130,7 +185,9 @@ public final class ParquetWriter {
         var m = ThriftWriter()
         m.beginStruct()
         m.i32(1, 2)
-        m.list(2, [nil] + fields.map { Optional($0) }, structs: { w, f in
+        // Depth-first: the root, then each field, a group followed by its children.
+        let elements: [ParquetField?] = [nil] + fields.flatMap { f in [f] + f.children }
+        m.list(2, elements, structs: { w, f in
             guard let f else {
                 w.string(4, "schema")
                 w.i32(5, Int32(self.fields.count))
@@ -145,8 +202,8 @@ public final class ParquetWriter {
                 w.i64(2, c.offset)
                 w.structure(3) { cm in
                     cm.i32(1, c.field.type.rawValue)
-                    cm.list(2, i32s: c.field.nullable ? [ParquetEncoding.plain, ParquetEncoding.rle] : [ParquetEncoding.plain])
-                    cm.list(3, strings: [c.field.name])
+                    cm.list(2, i32s: c.maxLevel > 0 ? [ParquetEncoding.plain, ParquetEncoding.rle] : [ParquetEncoding.plain])
+                    cm.list(3, strings: c.path)
                     cm.i32(4, self.compression.rawValue)
                     cm.i64(5, c.values)
                     cm.i64(6, c.uncompressedSize)
@@ -167,7 +224,8 @@ public final class ParquetWriter {
             w.zigzag(Int64(ordinal))
         })
         m.string(6, Self.createdBy)
-        m.list(7, fields, structs: { w, _ in w.structure(1) { _ in } })  // TYPE_ORDER for every column
+        let leafCount = fields.reduce(0) { $0 + max(1, $1.children.count) }
+        m.list(7, Array(repeating: 0, count: leafCount), structs: { w, _ in w.structure(1) { _ in } })  // TYPE_ORDER per leaf
         m.endStruct()
         try write(m.bytes)
         var tail: [UInt8] = []
@@ -181,6 +239,12 @@ public final class ParquetWriter {
     }
 
     static func schemaElement(_ f: ParquetField, _ w: inout ThriftWriter) {
+        if f.isGroup {
+            w.i32(3, f.nullable ? 1 : 0)
+            w.string(4, f.name)
+            w.i32(5, Int32(f.children.count))
+            return
+        }
         w.i32(1, f.type.rawValue)
         w.i32(3, f.nullable ? 1 : 0)
         w.string(4, f.name)
@@ -255,6 +319,8 @@ enum ParquetStatistics {
             let xs = v.compactMap { $0 }
             guard !xs.isEmpty else { return (nil, nil) }
             return (xs.min { $0.lexicographicallyPrecedes($1) }, xs.max { $0.lexicographicallyPrecedes($1) })
+        case .group:
+            return (nil, nil)
         }
     }
 }

@@ -28,7 +28,7 @@ DATA = os.environ.get("PRECEDENT_DATA", os.path.join(os.path.dirname(ROOT), "sha
 MBO = os.path.join(DATA, "dbn", "cme", "esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst")
 
 
-def real_table(rows):
+def real_table(rows, nested=False):
     import databento_dbn as dbn
     dec = dbn.DBNDecoder(compression=dbn.Compression.ZSTD)
     with open(MBO, "rb") as f:
@@ -52,7 +52,20 @@ def real_table(rows):
         "action": pa.array(action, pa.string()),
         "side": pa.array([str(r.side.value) if a != "R" else None for r, a in zip(recs, action)], pa.string()),
         "is_snapshot": pa.array([bool(r.flags & 0x20) for r in recs], pa.bool_()),
-    })
+    } | ({
+        # A nullable group (none for clear records) with a nullable price (none for trades) and a
+        # required side; and a required group.
+        "book": pa.StructArray.from_arrays(
+            [pa.array([None if a == "T" else r.price for r, a in zip(recs, action)], pa.int64()),
+             pa.array([r.size for r in recs], pa.uint32()),
+             pa.array([str(r.side.value) for r in recs], pa.string())],
+            fields=[pa.field("price", pa.int64()), pa.field("size", pa.uint32(), nullable=False),
+                    pa.field("side", pa.string(), nullable=False)],
+            mask=pa.array([a == "R" for a in action])),
+        "meta": pa.StructArray.from_arrays(
+            [pa.array([r.sequence for r in recs], pa.int32()), pa.array([r.flags for r in recs], pa.uint8())],
+            fields=[pa.field("sequence", pa.int32(), nullable=False), pa.field("flags", pa.uint8(), nullable=False)]),
+    } if nested else {}))
 
 
 def column_values(col):
@@ -176,6 +189,8 @@ def check_stats(path):
                 continue
             if st.null_count != col.null_count:
                 problems.append(f"row group {g} column {name}: null_count {st.null_count}, data has {col.null_count}")
+            if pa.types.is_struct(col.type):
+                continue  # statistics belong to the leaves
             if col.null_count < len(col):
                 mm = pc.min_max(col)
                 lo, hi = mm["min"].as_py(), mm["max"].as_py()
@@ -246,10 +261,11 @@ def main():
     ap.add_argument("--page-version", default="1.0")
     ap.add_argument("--row-group-size", type=int, default=None)
     ap.add_argument("--duckdb", action="store_true")
+    ap.add_argument("--nested", action="store_true", help="make: add struct columns")
     ap.add_argument("--stats", action="store_true", help="also check every column chunk's statistics")
     a = ap.parse_args()
     if a.command == "make":
-        pq.write_table(real_table(a.rows), a.file, compression=a.compression, use_dictionary=bool(a.dictionary),
+        pq.write_table(real_table(a.rows, a.nested), a.file, compression=a.compression, use_dictionary=bool(a.dictionary),
                        data_page_version=a.page_version, row_group_size=a.row_group_size)
         return 0
     if a.command == "dbn-compare":

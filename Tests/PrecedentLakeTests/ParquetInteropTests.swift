@@ -116,6 +116,61 @@ import Testing
         #expect(reader.fields.map(\.name) == Self.fields.map(\.name))
     }
 
+    /// The oracle's struct columns: `book` (nullable: absent for clear records; a nullable
+    /// price, absent for trades; required size and side) and `meta` (required).
+    static let nestedFields: [ParquetField] = fields + [
+        .group("book", [ParquetField("price", .int64, nullable: true),
+                        ParquetField("size", .int32, logical: .integer(bits: 32, signed: false)),
+                        ParquetField("side", .byteArray, logical: .string)], nullable: true),
+        .group("meta", [ParquetField("sequence", .int32),
+                        ParquetField("flags", .int32, logical: .integer(bits: 8, signed: false))]),
+    ]
+
+    static func nestedColumns(_ recs: ArraySlice<MBOMsg>) -> [ParquetColumn] {
+        columns(recs) + [
+            .group([.int64(recs.map { $0.action == .trade ? nil : $0.price.rawValue }),
+                    .int32(recs.map { Int32(bitPattern: $0.size) }),
+                    .byteArray(recs.map { [$0.side.rawValue] })],
+                   present: recs.map { $0.action != .clear }),
+            .group([.int32(recs.map { Int32(bitPattern: $0.sequence) }),
+                    .int32(recs.map { Int32($0.flags.rawValue) })], present: nil),
+        ]
+    }
+
+    @Test(arguments: [ParquetCompression.zstd, .none])
+    func nestedGroupsAreReadByPyarrowAndDuckDB(_ compression: ParquetCompression) throws {
+        let recs = try Self.mbo(Self.rows)
+        let path = Oracle.temporaryPath(".parquet")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let w = try ParquetWriter(path: path, fields: Self.nestedFields, compression: compression)
+        let a = Self.nestedColumns(recs[0..<1500]), b = Self.nestedColumns(recs[1500...])
+        try w.write(rowGroup: a)
+        try w.write(rowGroup: b)
+        try w.close()
+        let all = zip(a, b).map { $0.appending($1) }
+        try compare(path, Self.jsonl(Self.nestedFields, all), duckdb: true, stats: true)
+        let back = try ParquetReader(path: path)
+        #expect(back.fields == Self.nestedFields)
+        #expect(try back.readAll() == all.map { c in
+            // Reading gives null children wherever the group is absent.
+            if case .group(let children, let present?) = c { return .group(children.map { $0.masked(by: present) }, present: present) }
+            return c
+        })
+    }
+
+    @Test(arguments: [("zstd", 1, "1.0"), ("snappy", 0, "2.0"), ("none", 1, "2.0"), ("gzip", 0, "1.0")])
+    func weReadPyarrowNestedFiles(_ option: (String, Int, String)) throws {
+        let path = Oracle.temporaryPath(".parquet")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let made = try Oracle.run("parquet_oracle.py", ["make", path, "--rows", String(Self.rows), "--nested", "--compression", option.0,
+                                                         "--dictionary", String(option.1), "--page-version", option.2,
+                                                         "--row-group-size", "1000"])
+        try #require(made.status == 0, "\(made.output)")
+        let reader = try ParquetReader(path: path)
+        #expect(reader.fields.last?.isGroup == true && reader.fields.last?.children.count == 2)
+        try compare(path, Self.jsonl(reader.fields, try reader.readAll()))
+    }
+
     @Test func schemaIsEnforced() throws {
         let path = Oracle.temporaryPath(".parquet")
         defer { try? FileManager.default.removeItem(atPath: path) }
