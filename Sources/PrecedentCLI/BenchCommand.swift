@@ -2,6 +2,7 @@ import ArgumentParser
 import PrecedentBook
 import PrecedentCore
 import PrecedentDBN
+import PrecedentLake
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +13,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput on a real file (used by Benchmarks/*.py).",
-        subcommands: [DBNBench.self, BookBench.self])
+        subcommands: [DBNBench.self, BookBench.self, ParquetBench.self])
 }
 
 struct BenchOptions: ParsableArguments {
@@ -106,6 +107,54 @@ struct BookBench: ParsableCommand {
                        ("book_only_events_per_second", n / bookOnly),
                        ("book_with_changes_events_per_second", n / withChanges)],
                seconds: endToEnd + pipelined + bookOnly + withChanges)
+    }
+}
+
+/// `precedent bench parquet FILE`
+struct ParquetBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parquet",
+        abstract: "Write FILE's records as a Parquet table --repeat times, then read it back --repeat times.",
+        discussion: """
+            The DBN file is decoded once into columns (as `dbn to-parquet` does); write: columns → \
+            Parquet file (given codec, one row group per --row-group-size rows); read: file → columns. \
+            Also writes <out> once for the peer (Benchmarks/parquet_io.py runs pyarrow on it).
+            """)
+
+    @OptionGroup var options: BenchOptions
+    @Option(help: "Compression: zstd, snappy, gzip or none.") var compression = "zstd"
+    @Option(help: "Rows per row group.") var rowGroupSize = 131_072
+    @Option(help: "Where to write the table.") var out = "/tmp/precedent-bench.parquet"
+
+    func run() throws {
+        guard let codec = ParquetCompression(name: compression) else { throw ValidationError("unknown --compression") }
+        var builder: DBNTableBuilder?
+        var groups: [[ParquetColumn]] = []
+        try DBNFileReader(path: options.file).forEachRecord { ref in
+            guard let r = try ref.decode() else { return }
+            if builder == nil { builder = DBNTableBuilder(layout: r.layout) }
+            builder!.append(r)
+            if builder!.count == rowGroupSize { groups.append(builder!.take()) }
+        }
+        guard var b = builder else { throw ValidationError("no records in \(options.file)") }
+        if b.count > 0 { groups.append(b.take()) }
+        let rows = groups.reduce(0) { $0 + ($1.first?.count ?? 0) }
+        var start = monotonicNanos()
+        for _ in 0..<options.repeat {
+            let w = try ParquetWriter(path: out, fields: b.fields, compression: codec)
+            for g in groups { try w.write(rowGroup: g) }
+            try w.close()
+        }
+        let write = Double(monotonicNanos() - start) / 1e9
+        start = monotonicNanos()
+        var check = 0
+        for _ in 0..<options.repeat { check += try ParquetReader(path: out).readAll().first?.count ?? 0 }
+        let read = Double(monotonicNanos() - start) / 1e9
+        precondition(check == rows * options.repeat, "every pass reads every row")
+        report(options, [("rows", rows)],
+               rates: [("write_rows_per_second", Double(rows * options.repeat) / write),
+                       ("read_rows_per_second", Double(rows * options.repeat) / read)],
+               seconds: write + read)
     }
 }
 
