@@ -13,7 +13,26 @@ struct ParquetCommand: ParsableCommand {
             Reads flat Parquet files written by Precedent, pyarrow, DuckDB and others: PLAIN and \
             dictionary encodings, data pages v1 and v2, uncompressed, snappy, gzip or zstd.
             """,
-        subcommands: [Schema.self, Cat.self, Stats.self])
+        subcommands: [Schema.self, Cat.self, Stats.self, ExportSchema.self])
+
+    struct ExportSchema: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export-schema",
+            abstract: "Print a file's schema as an Avro schema (.avsc) or a BigQuery JSON schema.",
+            discussion: "Column docs are not stored in Parquet files; `dbn to-parquet` writes documented schema files beside its tables.")
+        @OptionGroup var input: FileArgument
+        @Option(help: "avro or bigquery.") var format = "bigquery"
+        func validate() throws {
+            guard format == "avro" || format == "bigquery" else { throw ValidationError("--format must be avro or bigquery") }
+        }
+        func run() throws {
+            let r = try ParquetReader(path: input.file)
+            var stem = String(input.file.split(separator: "/").last ?? "table")
+            if stem.hasSuffix(".parquet") { stem.removeLast(8) }
+            let schema = TableSchema(name: stem.replacingOccurrences(of: ".", with: "_").replacingOccurrences(of: "-", with: "_"), fields: r.fields)
+            print(format == "avro" ? schema.avroJSON() : schema.bigQueryJSON(), terminator: format == "avro" ? "\n" : "")
+        }
+    }
 
     struct FileArgument: ParsableArguments {
         @Argument(help: ArgumentHelp("A Parquet file.", valueName: "file")) var file: String
@@ -116,7 +135,8 @@ struct DBNToParquetCommand: ParsableCommand {
             Databento's undefined sentinels become null; unsigned fields keep their width as \
             INT(n, unsigned). --decimal-prices adds a DOUBLE <name>_decimal beside each price, \
             for display. Output: DIR/<input name>.<record type>.parquet, written under a \
-            temporary name and renamed when complete.
+            temporary name and renamed when complete, with its documented schema beside it as \
+            .avsc (Avro) and .bigquery.json (bq load --schema).
 
             Example:
               precedent dbn to-parquet ../shared/data/dbn/cme/esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst --out out/
@@ -154,11 +174,16 @@ struct DBNToParquetCommand: ParsableCommand {
                 tables[key]!.0.append(record)
                 if tables[key]!.0.count >= rowGroupSize { try tables[key]!.1.write(rowGroup: tables[key]!.0.take()) }
             }
-            for (_, (builder, writer, path)) in tables.sorted(by: { $0.key < $1.key }) {
+            for (rtype, (builder, writer, path)) in tables.sorted(by: { $0.key < $1.key }) {
                 var b = builder
                 if b.count > 0 { try writer.write(rowGroup: b.take()) }
                 try writer.close()
-                printError("wrote \(path)")
+                // Documented schemas beside the table, for Avro tools and `bq load --schema`.
+                let base = String(path.dropLast(".parquet".count))
+                let schema = b.schema(name: RType.name(rtype).replacingOccurrences(of: "-", with: "_"))
+                try schema.avroJSON().write(toFile: base + ".avsc", atomically: true, encoding: .utf8)
+                try schema.bigQueryJSON().write(toFile: base + ".bigquery.json", atomically: true, encoding: .utf8)
+                printError("wrote \(path) (+ .avsc, .bigquery.json)")
             }
         }
     }

@@ -30,6 +30,9 @@ public struct DBNTableBuilder {
         var fields: [ParquetField] = []
         var columns: [Accumulator] = []
         for f in specs {
+            defer {
+                if let i = fields.lastIndex(where: { $0.name == f.name }) { fields[i].doc = Self.doc(f) }
+            }
             switch f.kind {
             case .u8, .flags: fields.append(ParquetField(f.name, .int32, logical: .integer(bits: 8, signed: false))); columns.append(.i32([]))
             case .u16: fields.append(ParquetField(f.name, .int32, logical: .integer(bits: 16, signed: false))); columns.append(.i32([]))
@@ -41,7 +44,11 @@ public struct DBNTableBuilder {
             case .i64: fields.append(ParquetField(f.name, .int64)); columns.append(.i64([]))
             case .price:
                 fields.append(ParquetField(f.name, .int64, nullable: true)); columns.append(.i64([]))
-                if decimalPrices { fields.append(ParquetField(f.name + "_decimal", .double, nullable: true)); columns.append(.f64([])) }
+                if decimalPrices {
+                    fields.append(ParquetField(f.name + "_decimal", .double, nullable: true,
+                                               doc: "\(f.name) as a decimal number, for display only (the integer column is the reference); null when undefined"))
+                    columns.append(.f64([]))
+                }
             case .timestamp:
                 fields.append(ParquetField(f.name, .int64, logical: .timestamp(.nanos, utc: true), nullable: true)); columns.append(.i64([]))
             case .char, .string:
@@ -50,6 +57,22 @@ public struct DBNTableBuilder {
         }
         self.fields = fields
         self.columns = columns
+    }
+
+    /// The table's schema with column docs, for Avro and BigQuery export.
+    public func schema(name: String) -> TableSchema {
+        TableSchema(name: name, doc: "Databento DBN records (\(String(describing: layout))), field names as in databento-dbn", fields: fields)
+    }
+
+    static func doc(_ f: FieldSpec) -> String {
+        switch f.kind {
+        case .price: return "DBN \(f.name): fixed-point price, 1 unit = 1e-9 of the quote currency; null when undefined (UNDEF_PRICE)"
+        case .timestamp: return "DBN \(f.name): UTC nanoseconds since 1970-01-01; null when undefined (UNDEF_TIMESTAMP)"
+        case .flags: return "DBN \(f.name): bit field (128 F_LAST, 64 F_TOB, 32 F_SNAPSHOT, 16 F_MBP, 8 F_BAD_TS_RECV, 4 F_MAYBE_BAD_BOOK)"
+        case .char: return "DBN \(f.name): one ASCII character (empty when NUL)"
+        case .string: return "DBN \(f.name): text without its NUL padding"
+        default: return "DBN \(f.name)"
+        }
     }
 
     /// Adds one record of this table's layout.

@@ -1,20 +1,11 @@
+import PrecedentDBN
+
 extension ParquetColumn {
     /// The value at `row` as JSON text, interpreted through `field`'s logical
     /// type: unsigned integers unsigned, strings as text, timestamps and dates
     /// as their stored integers, null as `null`.
     public func json(at row: Int, field: ParquetField) -> String {
-        func text(_ bytes: [UInt8]) -> String {
-            var out = "\""
-            for u in String(decoding: bytes, as: UTF8.self).unicodeScalars {
-                switch u {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case _ where u.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
-                default: out.unicodeScalars.append(u)
-                }
-            }
-            return out + "\""
-        }
+        func text(_ bytes: [UInt8]) -> String { JSONText.quoted(String(decoding: bytes, as: UTF8.self)) }
         switch self {
         case .group(let children, let present):
             if present?[row] == false { return "null" }

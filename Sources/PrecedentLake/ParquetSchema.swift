@@ -28,16 +28,26 @@ public struct ParquetField: Sendable, Equatable {
     public var nullable: Bool
     /// A group's fields (leaves); empty for a leaf.
     public var children: [ParquetField]
+    /// What the column holds: meaning, unit, origin, null rule. Exported to Avro and BigQuery schemas;
+    /// not stored in the Parquet file and not part of equality.
+    public var doc: String
 
-    public init(_ name: String, _ type: ParquetPhysicalType, logical: ParquetLogicalType? = nil, nullable: Bool = false) {
+    public init(_ name: String, _ type: ParquetPhysicalType, logical: ParquetLogicalType? = nil, nullable: Bool = false,
+                doc: String = "") {
         self.name = name; self.type = type; self.logical = logical; self.nullable = nullable; self.children = []
+        self.doc = doc
     }
 
     /// A group (struct) of leaf fields.
-    public static func group(_ name: String, _ children: [ParquetField], nullable: Bool = false) -> ParquetField {
-        var f = ParquetField(name, .int32, nullable: nullable)
+    public static func group(_ name: String, _ children: [ParquetField], nullable: Bool = false, doc: String = "") -> ParquetField {
+        var f = ParquetField(name, .int32, nullable: nullable, doc: doc)
         f.children = children
         return f
+    }
+
+    public static func == (a: ParquetField, b: ParquetField) -> Bool {
+        a.name == b.name && a.nullable == b.nullable && a.children == b.children
+            && (a.isGroup || (a.type == b.type && a.logical == b.logical))
     }
 
     public var isGroup: Bool { !children.isEmpty }

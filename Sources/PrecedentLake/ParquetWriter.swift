@@ -118,6 +118,20 @@ public final class ParquetWriter {
         }
     }
 
+    /// Appends one row group given by column name: the names must be the
+    /// schema's, in its order (an error names the first column out of place).
+    public func write(rowGroup named: [(name: String, column: ParquetColumn)]) throws {
+        for (i, f) in fields.enumerated() where i >= named.count || named[i].name != f.name {
+            let given = i < named.count ? "'\(named[i].name)'" : "nothing"
+            throw ParquetError("\(given) given at position \(i), where the schema has '\(f.name)'", file: path,
+                               column: f.name, rowGroup: rowGroups.count)
+        }
+        guard named.count == fields.count else {
+            throw ParquetError("column '\(named[fields.count].name)' is not in the schema", file: path, rowGroup: rowGroups.count)
+        }
+        try write(rowGroup: named.map(\.column))
+    }
+
     /// Appends one row group; `columns` in schema order, all of the same length.
     public func write(rowGroup columns: [ParquetColumn]) throws {
         guard columns.count == fields.count else {

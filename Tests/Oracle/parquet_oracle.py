@@ -173,6 +173,51 @@ def lake_check(lake, dbn_files):
     return 0
 
 
+def schema_check(parquet_path, avsc_path, bq_path):
+    """The Avro schema parses (fastavro) and the BigQuery schema describes exactly the file's
+    columns: names, order, modes (from nullability) and types (from the Arrow types)."""
+    import fastavro
+    problems = []
+    with open(avsc_path) as f:
+        avro = json.load(f)
+    fastavro.parse_schema(avro)
+    schema = pq.read_schema(parquet_path)
+    if [x["name"] for x in avro["fields"]] != schema.names:
+        problems.append(f"avro fields {[x['name'] for x in avro['fields']]} vs columns {schema.names}")
+
+    def bq_type(t):
+        if pa.types.is_struct(t): return "RECORD"
+        if pa.types.is_timestamp(t): return "TIMESTAMP" if t.tz else "DATETIME"
+        if pa.types.is_date32(t): return "DATE"
+        if pa.types.is_string(t): return "STRING"
+        if pa.types.is_boolean(t): return "BOOL"
+        if pa.types.is_integer(t): return "INT64"
+        if pa.types.is_floating(t): return "FLOAT64"
+        return "BYTES"
+
+    def check(bq, fields, prefix=""):
+        if [e["name"] for e in bq] != [f.name for f in fields]:
+            problems.append(f"{prefix}bigquery names {[e['name'] for e in bq]} vs {[f.name for f in fields]}")
+            return
+        for e, f in zip(bq, fields):
+            if e["type"] != bq_type(f.type):
+                problems.append(f"{prefix}{f.name}: bigquery {e['type']}, arrow {f.type}")
+            if e["mode"] != ("NULLABLE" if f.nullable else "REQUIRED"):
+                problems.append(f"{prefix}{f.name}: mode {e['mode']}, arrow nullable={f.nullable}")
+            if not e.get("description"):
+                problems.append(f"{prefix}{f.name}: no description")
+            if pa.types.is_struct(f.type):
+                check(e["fields"], list(f.type), prefix + f.name + ".")
+
+    with open(bq_path) as f:
+        check(json.load(f), list(schema))
+    if problems:
+        print("schemas differ:"); [print("  " + p) for p in problems[:12]]
+        return 1
+    print(f"{avsc_path}, {bq_path}: describe the {len(schema.names)} columns exactly")
+    return 0
+
+
 def check_stats(path):
     """Every column chunk's min/max/null count, as pyarrow reads them, equal those of its values."""
     import pyarrow.compute as pc
@@ -249,6 +294,8 @@ def compare(path, ours_path, with_duckdb, with_stats=False):
 
 
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "schema-check":
+        return schema_check(sys.argv[2], sys.argv[3], sys.argv[4])
     if len(sys.argv) > 1 and sys.argv[1] == "lake-check":
         return lake_check(sys.argv[2], sys.argv[3:])
     ap = argparse.ArgumentParser()

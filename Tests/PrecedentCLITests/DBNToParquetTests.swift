@@ -30,6 +30,10 @@ import Testing
         for t in tables {
             let c = try Oracle.run("parquet_oracle.py", ["dbn-compare", out + "/" + t, Fixtures.path(file)])
             #expect(c.status == 0, "\(t): \(c.output)")
+            // The documented schema files describe exactly the table's columns.
+            let base = out + "/" + t.dropLast(".parquet".count)
+            let s = try Oracle.run("parquet_oracle.py", ["schema-check", out + "/" + t, base + ".avsc", base + ".bigquery.json"])
+            #expect(s.status == 0, "\(t): \(s.output)")
         }
     }
 }

@@ -149,6 +149,18 @@ import Testing
         try w.close()
         let all = zip(a, b).map { $0.appending($1) }
         try compare(path, Self.jsonl(Self.nestedFields, all), duckdb: true, stats: true)
+        // The documented schema exports describe the nested file exactly (RECORD for groups).
+        let documented = TableSchema(name: "mbo_nested", doc: "test", fields: Self.nestedFields.map { f in
+            var f = f
+            f.doc = "column \(f.name)"
+            f.children = f.children.map { var c = $0; c.doc = "field \(c.name)"; return c }
+            return f
+        })
+        try documented.avroJSON().write(toFile: path + ".avsc", atomically: true, encoding: .utf8)
+        try documented.bigQueryJSON().write(toFile: path + ".bq.json", atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path + ".avsc"); try? FileManager.default.removeItem(atPath: path + ".bq.json") }
+        let schemas = try Oracle.run("parquet_oracle.py", ["schema-check", path, path + ".avsc", path + ".bq.json"])
+        #expect(schemas.status == 0, "\(schemas.output)")
         let back = try ParquetReader(path: path)
         #expect(back.fields == Self.nestedFields)
         #expect(try back.readAll() == all.map { c in
@@ -185,8 +197,21 @@ import Testing
         } catch let e as ParquetError {
             #expect(e.column == "a" && e.row == 1)
         }
+        // Named columns: the schema's names in its order.
+        do {
+            try w.write(rowGroup: [(name: "b", column: .byteArray([nil])), (name: "a", column: .int64([1]))])
+            Issue.record("columns out of order were accepted")
+        } catch let e as ParquetError {
+            #expect(e.column == "a" && e.message.contains("'b' given at position 0"))
+        }
+        #expect(throws: ParquetError.self) {
+            try w.write(rowGroup: [(name: "a", column: .int64([1])), (name: "b", column: .byteArray([nil])), (name: "c", column: .int64([1]))])
+        }
+        try w.write(rowGroup: [(name: "a", column: .int64([1])), (name: "b", column: .byteArray([Array("x".utf8)]))])
         #expect(throws: ParquetError.self) { _ = try ParquetWriter(path: path, fields: [ParquetField("t", .int32, logical: .timestamp(.nanos, utc: true))]) }
         #expect(!FileManager.default.fileExists(atPath: path), "nothing appears before close()")
+        try w.close()
+        #expect(try ParquetReader(path: path).rowCount == 1)
     }
 
     @Test func damagedFilesGiveErrors() throws {
