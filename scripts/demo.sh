@@ -21,3 +21,6 @@ $P import lobster --symbol AMZN --date 2012-06-21 --out "$OUT/amzn-20120621.mbo.
 echo "== the ESH4 MBO file as Parquet (readable by pyarrow, DuckDB, Polars, BigQuery)"
 $P dbn to-parquet "$DATA"/dbn/cme/esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst --out "$OUT/parquet"
 $P parquet schema "$OUT/parquet/esh4-glbx-mdp3-20231225-to2330.mbo.mbo.parquet"
+echo "== the CME MBO samples in a Hive-partitioned lake (DuckDB: read_parquet('out/lake/**/*.parquet', hive_partitioning = true))"
+$P lake write-dbn "$DATA"/dbn/cme/*.mbo.dbn.zst --lake "$OUT/lake" --table mbo --overwrite
+$P lake ls "$OUT/lake"

@@ -15,6 +15,8 @@ public struct PrecedentCommand: ParsableCommand {
 
               precedent dbn info ../shared/data/dbn/cme/*.dbn.zst
               precedent dbn cat FILE --limit 5 --pretty
+              precedent book FILE --depth 5 --pretty | tail
+              precedent lake write-dbn ../shared/data/dbn/cme/*.mbo.dbn.zst --lake lake --table mbo
 
             Sample data is read from ../shared/data or $PRECEDENT_DATA.
             """,
