@@ -20,9 +20,7 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DATA = os.environ.get("PRECEDENT_DATA", os.path.join(os.path.dirname(ROOT), "shared", "data"))
-DEFAULT = os.path.join(DATA, "dbn", "cme", "esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst")
+from common import ESH4_MBO as DEFAULT, RELEASE_BINARY
 
 
 def main():
@@ -31,7 +29,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--runs", type=int, default=5, help="measurements per tool; the best of each figure is kept")
     ap.add_argument("--instrument", default="ESH4.GLBX")
-    ap.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "precedent"))
+    ap.add_argument("--binary", default=RELEASE_BINARY)
     a = ap.parse_args()
     if not os.path.exists(a.binary):
         sys.exit(f"{a.binary} not found: build it with `swift build -c release --product precedent`")

@@ -16,9 +16,7 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DATA = os.environ.get("PRECEDENT_DATA", os.path.join(os.path.dirname(ROOT), "shared", "data"))
-DEFAULT = os.path.join(DATA, "dbn", "cme", "esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst")
+from common import ESH4_MBO as DEFAULT, RELEASE_BINARY
 
 
 def main():
@@ -28,7 +26,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--compression", default="zstd")
     ap.add_argument("--row-group-size", type=int, default=131072)
-    ap.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "precedent"))
+    ap.add_argument("--binary", default=RELEASE_BINARY)
     a = ap.parse_args()
     import pyarrow as pa
     import pyarrow.parquet as pq

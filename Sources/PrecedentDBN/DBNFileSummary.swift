@@ -5,9 +5,9 @@ import PrecedentCore
 public struct DBNFileSummary: Sendable {
     public var path: String
     public var compression: DBNFileReader.Compression
-    public var fileBytes: Int
+    public var fileBytes = 0
     /// Bytes of the decoded DBN stream read.
-    public var streamBytes: Int
+    public var streamBytes = 0
     public var version: UInt8
     public var metadata: Metadata?
     public var recordCount = 0
@@ -34,8 +34,6 @@ public struct DBNFileSummary: Sendable {
         compression = reader.compression
         metadata = reader.metadata
         version = reader.version
-        fileBytes = 0
-        streamBytes = 0
         var map = metadata.map(SymbolMap.init(metadata:)) ?? SymbolMap()
         var last: UnixNanos?
         var counts = [Int](repeating: 0, count: 256)

@@ -95,7 +95,7 @@ public struct Lake: Sendable {
         let writer = try ParquetWriter(path: staging, fields: fields, compression: compression)
         try body(writer)
         try writer.close()
-        let rows = try ParquetReader(path: staging).rowCount
+        let rows = writer.rowCount
         let manifest = PartitionManifest(
             partition: key.relativePath, stage: stage,
             inputs: try inputs.map(Self.describe), rows: rows,

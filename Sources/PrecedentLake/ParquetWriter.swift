@@ -16,6 +16,8 @@ public final class ParquetWriter {
     private var offset: Int64 = 0
     private var rowGroups: [RowGroupMeta] = []
     private var closed = false
+    /// Rows written so far.
+    public var rowCount: Int { rowGroups.reduce(0) { $0 + Int($1.rows) } }
     public static let createdBy = "precedent version 0.1.0"
 
     struct ChunkMeta {

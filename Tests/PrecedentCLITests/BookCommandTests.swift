@@ -17,7 +17,7 @@ import Testing
         var instrument: UInt32?
         try Fixtures.reader(file).forEachRecord { ref in if instrument == nil, let m = ref.mbo { instrument = m.hd.instrumentID } }
         let id = String(try #require(instrument))
-        let ours = try DBNCommandTests().precedent(["book", Fixtures.path(file), "--instrument-id", id, "--depth", "10"])
+        let ours = try runPrecedent(["book", Fixtures.path(file), "--instrument-id", id, "--depth", "10"])
         #expect(ours.status == 0, "\(ours.stderr)")
         let reference = try Oracle.run("mbo_book.py", [Fixtures.path(file), "--instrument-id", id, "--depth", "10"])
         #expect(reference.status == 0, "\(reference.output.prefix(2000))")
@@ -32,7 +32,7 @@ import Testing
     /// DBN.md §6.5 observed on this day: 7 fills of ids never seen; §6.6: the
     /// pre-open book is really crossed before the 23:00 UTC uncross.
     @Test func esh4DayAnomaliesAndCrossedPreOpen() throws {
-        let r = try DBNCommandTests().precedent(["book", Fixtures.path(Fixtures.cmeMBO), "--depth", "1", "--check"])
+        let r = try runPrecedent(["book", Fixtures.path(Fixtures.cmeMBO), "--depth", "1", "--check"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("fill_of_unknown_order: 7"))
         var crossedBefore = 0, crossedAfter = 0

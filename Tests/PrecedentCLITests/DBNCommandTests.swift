@@ -4,23 +4,7 @@ import Testing
 
 /// The `precedent` executable on real files (built by `swift build --build-tests`).
 @Suite struct DBNCommandTests {
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
-
-    func precedent(_ args: [String]) throws -> Run {
-        let binary = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent")
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the precedent product first")
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
+    func precedent(_ args: [String]) throws -> PrecedentRun { try runPrecedent(args) }
 
     /// PROVENANCE.md: the cut ESH4 file is DBN v1 with 44,371 records, instrument 17077.
     @Test func infoJSONOnTheCMEFile() throws {

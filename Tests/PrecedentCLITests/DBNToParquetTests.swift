@@ -22,7 +22,7 @@ import Testing
     func tablesEqualDatabentoDBN(_ file: String) throws {
         let out = Oracle.temporaryPath("-parquet")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let r = try DBNCommandTests().precedent(["dbn", "to-parquet", Fixtures.path(file), "--out", out, "--row-group-size", "5000"])
+        let r = try runPrecedent(["dbn", "to-parquet", Fixtures.path(file), "--out", out, "--row-group-size", "5000"])
         #expect(r.status == 0, "\(r.stderr)")
         let tables = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".parquet") }
         #expect(!tables.isEmpty)

@@ -8,8 +8,8 @@ import Testing
 @Suite struct LakeCommandTests {
     static let mboFiles = Fixtures.dbnFiles.filter { $0.hasPrefix("dbn/cme/") && $0.contains(".mbo.") }.map(Fixtures.path)
 
-    func write(_ lake: String, _ extra: [String] = []) throws -> DBNCommandTests.Run {
-        try DBNCommandTests().precedent(["lake", "write-dbn"] + Self.mboFiles + ["--lake", lake, "--table", "mbo"] + extra)
+    func write(_ lake: String, _ extra: [String] = []) throws -> PrecedentRun {
+        try runPrecedent(["lake", "write-dbn"] + Self.mboFiles + ["--lake", lake, "--table", "mbo"] + extra)
     }
 
     /// DuckDB `read_parquet('<lake>/**/*.parquet', hive_partitioning = true)` returns every
