@@ -3,7 +3,8 @@ import PackageDescription
 
 // Dependencies point one way, along the data flow:
 // PrecedentCore (units) → PrecedentDBN (codec, symbology) → PrecedentBook (L3 book)
-// → PrecedentCLI (commands) → precedent.
+// → PrecedentLake (Parquet, partitions) → PrecedentFeatures (sessions, levels, silver)
+// → PrecedentPipeline (stages, runner) → PrecedentCLI (commands) → precedent.
 let package = Package(
     name: "Precedent",
     platforms: [.macOS(.v15)],
@@ -14,10 +15,13 @@ let package = Package(
         .library(name: "PrecedentBook", targets: ["PrecedentBook"]),
         .library(name: "PrecedentLOBSTER", targets: ["PrecedentLOBSTER"]),
         .library(name: "PrecedentLake", targets: ["PrecedentLake"]),
+        .library(name: "PrecedentFeatures", targets: ["PrecedentFeatures"]),
+        .library(name: "PrecedentPipeline", targets: ["PrecedentPipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -39,10 +43,21 @@ let package = Package(
             ]),
         // LOBSTER (NASDAQ) order-by-order files into DBN MBO; uses the book to seed pre-session orders.
         .target(name: "PrecedentLOBSTER", dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentBook"]),
+        // Sessions, levels and the 5-second level-vacuum features (SPEC §4, §6, §7).
+        .target(name: "PrecedentFeatures", dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLake"]),
+        // Stage registry, configuration, bronze / selection / levels / silver stages and the runner.
+        .target(
+            name: "PrecedentPipeline",
+            dependencies: [
+                "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLake", "PrecedentFeatures",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(
             name: "PrecedentCLI",
             dependencies: [
                 "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLOBSTER", "PrecedentLake",
+                "PrecedentFeatures", "PrecedentPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "precedent", dependencies: ["PrecedentCLI"]),
@@ -63,6 +78,13 @@ let package = Package(
         .testTarget(
             name: "PrecedentLOBSTERTests",
             dependencies: ["PrecedentLOBSTER", "PrecedentBook", "PrecedentDBN", "PrecedentTestSupport"]),
+        .testTarget(
+            name: "PrecedentFeaturesTests",
+            dependencies: ["PrecedentFeatures", "PrecedentBook", "PrecedentDBN", "PrecedentCore", "PrecedentTestSupport"]),
+        .testTarget(
+            name: "PrecedentPipelineTests",
+            dependencies: ["PrecedentPipeline", "PrecedentFeatures", "PrecedentLake", "PrecedentDBN", "PrecedentBook",
+                           "PrecedentCore", "PrecedentTestSupport"]),
         .testTarget(
             name: "PrecedentCLITests",
             dependencies: ["PrecedentCLI", "PrecedentCore", "PrecedentDBN", "PrecedentLake", "PrecedentTestSupport"]),

@@ -43,4 +43,30 @@ public struct Price: RawRepresentable, Hashable, Comparable, Sendable {
     @inlinable public var doubleValue: Double? {
         isDefined ? Double(rawValue) / Double(Price.scale) : nil
     }
+
+    /// Parses exact decimal text (`4799.25`, `-0.05`, `12`) with at most nine
+    /// fractional digits; `nil` if malformed or out of range. No floating point.
+    public init?(decimal text: String) {
+        var s = Substring(text)
+        let negative = s.hasPrefix("-")
+        if negative || s.hasPrefix("+") { s = s.dropFirst() }
+        let parts = s.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let wholeText = parts.first, !wholeText.isEmpty, wholeText.allSatisfy(\.isASCIIDigit),
+              let whole = Int64(wholeText) else { return nil }
+        var frac: Int64 = 0
+        if parts.count == 2 {
+            let f = parts[1]
+            guard !f.isEmpty, f.count <= 9, f.allSatisfy(\.isASCIIDigit), let v = Int64(f) else { return nil }
+            frac = v
+            for _ in f.count..<9 { frac *= 10 }
+        }
+        let (scaled, o1) = whole.multipliedReportingOverflow(by: Price.scale)
+        let (value, o2) = scaled.addingReportingOverflow(frac)
+        guard !o1, !o2, value != Int64.max else { return nil }
+        self.init(rawValue: negative ? -value : value)
+    }
+}
+
+extension Character {
+    @usableFromInline var isASCIIDigit: Bool { isASCII && isNumber }
 }

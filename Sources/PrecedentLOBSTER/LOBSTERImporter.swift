@@ -91,7 +91,13 @@ public struct LOBSTERImporter {
             last = t
         }
         guard let first else { throw LOBSTERError(file: messagePath, line: nil, message: "has no messages") }
-        let start = UnixNanos(rawValue: utc(first)), end = UnixNanos(rawValue: utc(last) + 1)
+        // LOBSTER names the period a file covers (`…_34200000_57600000_message_…`, ms after
+        // midnight): that is the metadata's query range when the messages lie inside it.
+        var start = UnixNanos(rawValue: utc(first)), end = UnixNanos(rawValue: utc(last) + 1)
+        if let period = Self.period(fileName: (messagePath as NSString).lastPathComponent) {
+            let a = UnixNanos(rawValue: utc(period.start * 1_000_000)), b = UnixNanos(rawValue: utc(period.end * 1_000_000))
+            if a <= start && end <= b { start = a; end = b }
+        }
         let metadata = Metadata(
             dataset: dataset, schema: .mbo, start: start, end: end, stypeIn: .rawSymbol, stypeOut: .instrumentID,
             symbols: [options.symbol],
@@ -249,5 +255,13 @@ public struct LOBSTERImporter {
         // The offset at noon UTC of the day: trading hours never straddle a DST change.
         let noon = Date(timeIntervalSince1970: Double(options.date.daysSinceEpoch) * 86_400 + 43_200)
         return tz.secondsFromGMT(for: noon)
+    }
+
+    /// The period in a LOBSTER file name, `<TICKER>_<date>_<startMs>_<endMs>_message_<levels>.csv`, in ms after midnight.
+    public static func period(fileName: String) -> (start: Int64, end: Int64)? {
+        let parts = fileName.split(separator: "_")
+        guard let i = parts.firstIndex(where: { $0 == "message" || $0 == "orderbook" }), i >= 2,
+              let a = Int64(parts[i - 2]), let b = Int64(parts[i - 1]), a < b, b <= 86_400_000 else { return nil }
+        return (a, b)
     }
 }

@@ -50,6 +50,8 @@ public struct PartitionManifest: Codable, Sendable, Equatable {
     /// ISO 8601 UTC.
     public var startedAt: String
     public var finishedAt: String
+    /// Facts a stage records for the stages after it (coverage, per-contract volume…); nil when none.
+    public var properties: [String: String]?
 }
 
 /// A Hive-partitioned lake of Parquet files, readable as-is by DuckDB,
@@ -81,6 +83,7 @@ public struct Lake: Sendable {
     @discardableResult
     public func writePartition(_ key: PartitionKey, fields: [ParquetField], compression: ParquetCompression = .zstd,
                                stage: String, inputs: [String], config: String = "",
+                               properties: [String: String]? = nil,
                                _ body: (ParquetWriter) throws -> Void) throws -> PartitionManifest {
         let fm = FileManager.default
         let dir = path(key)
@@ -100,7 +103,8 @@ public struct Lake: Sendable {
             partition: key.relativePath, stage: stage,
             inputs: try inputs.map(Self.describe), rows: rows,
             schemaFingerprint: Self.fingerprint(fields), configFingerprint: Self.sha256(Array(config.utf8)),
-            programVersion: ParquetWriter.createdBy, startedAt: Self.iso(started), finishedAt: Self.iso(Date()))
+            programVersion: ParquetWriter.createdBy, startedAt: Self.iso(started), finishedAt: Self.iso(Date()),
+            properties: properties)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase

@@ -1,0 +1,248 @@
+import PrecedentBook
+import PrecedentCore
+import PrecedentDBN
+
+/// Zone thresholds in ticks by |x| (SPEC §7): `at` 0…at, `near` …near, `mid` …mid, `far` …far.
+public struct VacuumZones: Codable, Sendable, Equatable {
+    public var at = 2, near = 5, mid = 14, far = 20
+    public init(at: Int = 2, near: Int = 5, mid: Int = 14, far: Int = 20) {
+        self.at = at; self.near = near; self.mid = mid; self.far = far
+    }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        at = try c.decodeIfPresent(Int.self, forKey: .at) ?? 2
+        near = try c.decodeIfPresent(Int.self, forKey: .near) ?? 5
+        mid = try c.decodeIfPresent(Int.self, forKey: .mid) ?? 14
+        far = try c.decodeIfPresent(Int.self, forKey: .far) ?? 20
+        guard 0 < at, at < near, near < mid, mid < far, far <= 500 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "zones need 0 < at < near < mid < far ≤ 500"))
+        }
+    }
+
+    /// 0 at, 1 near, 2 mid, 3 far for |x| = `distance`; nil beyond `far`.
+    @inlinable public func band(_ distance: Int) -> Int? {
+        distance <= at ? 0 : distance <= near ? 1 : distance <= mid ? 2 : distance <= far ? 3 : nil
+    }
+
+    public static let bandNames = ["at", "near", "mid", "far"]
+    /// Zone index in a frame: beyond 0–3, approach 4–7 (band order within each).
+    public static let zoneNames = ["beyond_at", "beyond_near", "beyond_mid", "beyond_far",
+                                   "approach_at", "approach_near", "approach_mid", "approach_far"]
+    public static let frameNames = ["u", "f"]  // up (from below), down (from above)
+    public static let sideNames = ["bid", "ask"]
+    public static let quantityNames = ["depth", "orders", "added", "pulled", "filled"]
+
+    /// Zone of frame offset `x` (ticks), or nil outside ±far.
+    @inlinable public func zone(_ x: Int) -> Int? {
+        x >= 0 ? band(x) : band(-x).map { $0 + 4 }
+    }
+}
+
+/// What one 5-second window measured around one level. Prices are 1e-9
+/// fixed point; quantities are contracts.
+public struct VacuumRow: Sendable, Equatable {
+    /// Index into the engine's `levels`.
+    public var level: Int
+    public var window: Int
+    public var windowStart: UnixNanos
+    public var windowEnd: UnixNanos
+    /// `[frame 2][zone 8][side 2][quantity 5]`, see `VacuumZones` names; `index(...)`.
+    public var base: [Int64]
+    /// Best bid / ask price at the window's end and at the previous window's end (nil: side empty).
+    public var bid: Int64?, ask: Int64?, previousBid: Int64?, previousAsk: Int64?
+    /// Order-flow imbalance at the best quotes over the window (Cont, Kukanov & Stoikov), bid-positive; nil
+    /// when the book was never two-sided in the window.
+    public var ofi: Int64?
+    /// Aggressor buy / sell volume, all trade volume, volume traded at or above / at or below the level.
+    public var buyVolume: Int64 = 0, sellVolume: Int64 = 0, volume: Int64 = 0
+    public var volumeAtOrAbove: Int64 = 0, volumeAtOrBelow: Int64 = 0
+    /// Records applied in the window, and whether a clear or snapshot reset the book in it.
+    public var events: Int64 = 0
+    public var bookReset = false
+
+    @inlinable public static func index(frame: Int, zone: Int, side: Int, quantity: Int) -> Int {
+        ((frame * 8 + zone) * 2 + side) * 5 + quantity
+    }
+    public func value(frame: Int, zone: Int, side: Int, quantity: Int) -> Int64 {
+        base[Self.index(frame: frame, zone: zone, side: side, quantity: quantity)]
+    }
+}
+
+/// Replays MBO records through an L3 book and measures, per 5-second window
+/// and level, resting depth and order count at the window end and size added,
+/// pulled and filled during it, per price zone around the level in both
+/// approach frames (SPEC §7; `docs/FEATURES.md`).
+///
+/// Windows are `[start + k·length, start + (k+1)·length)` by `ts_recv`; the
+/// state at a window's end is the book after the last record before it.
+/// Only windows wholly inside `coverage` (the span the input really covers)
+/// are emitted, and a level's rows start with the first window that begins at
+/// or after the level is known.
+public struct LevelVacuumEngine {
+    public struct Level: Sendable, Equatable {
+        public var id: String
+        /// Level price, 1e-9 fixed point.
+        public var price: Int64
+        public var knownAt: UnixNanos
+        public init(id: String, price: Int64, knownAt: UnixNanos) { self.id = id; self.price = price; self.knownAt = knownAt }
+    }
+
+    public let levels: [Level]
+    public let tick: Int64
+    public let zones: VacuumZones
+    public let gridStart: UnixNanos
+    public let windowLength: UInt64
+    public let windowCount: Int
+    public let coverage: Range<UnixNanos>
+    public private(set) var book: OrderBook
+    public private(set) var rows: [VacuumRow] = []
+
+    private let offsets: Int  // 2·far + 1 price offsets per level
+    /// `[level][offset][side][added, pulled, filled]`
+    private var flows: [Int64]
+    private var above: [Int64], below: [Int64]
+    private var buy: Int64 = 0, sell: Int64 = 0, volume: Int64 = 0, events: Int64 = 0
+    private var reset = false
+    private var current = -1
+    private var previousBid: Int64?, previousAsk: Int64?
+    private var top: (bid: Int64, bidSize: UInt64, ask: Int64, askSize: UInt64)?
+    private var ofi: Int64 = 0
+    private var ofiSeen = false
+
+    public init(levels: [Level], tick: Int64, zones: VacuumZones = VacuumZones(), gridStart: UnixNanos,
+                windowSeconds: Int = 5, windowCount: Int, coverage: Range<UnixNanos>, instrumentID: InstrumentID = 0) {
+        precondition(tick > 0 && windowSeconds > 0 && windowCount >= 0)
+        self.levels = levels; self.tick = tick; self.zones = zones; self.gridStart = gridStart
+        self.windowLength = UInt64(windowSeconds) * UnixNanos.nanosPerSecond
+        self.windowCount = windowCount; self.coverage = coverage
+        book = OrderBook(instrumentID: instrumentID, recordsChanges: true)
+        offsets = 2 * zones.far + 1
+        flows = Array(repeating: 0, count: levels.count * offsets * 2 * 3)
+        above = Array(repeating: 0, count: levels.count)
+        below = Array(repeating: 0, count: levels.count)
+    }
+
+    public func windowStart(_ k: Int) -> UnixNanos { UnixNanos(rawValue: gridStart.rawValue + UInt64(k) * windowLength) }
+
+    /// Applies one record (records must come in `ts_recv` order).
+    public mutating func apply(_ m: MBOMsg) {
+        advance(to: m.tsRecv)
+        book.apply(m)
+        let counting = current >= 0 && current < windowCount
+        if counting {
+            events += 1
+            if m.action == .clear || m.flags.contains(.snapshot) { reset = true }
+            for change in book.changes { count(change) }
+            if m.action == .trade && m.price.isDefined {
+                let size = Int64(m.size)
+                volume += size
+                if m.side == .bid { buy += size } else if m.side == .ask { sell += size }
+                for (i, level) in levels.enumerated() {
+                    if m.price.rawValue >= level.price { above[i] += size }
+                    if m.price.rawValue <= level.price { below[i] += size }
+                }
+            }
+        }
+        book.removeAllChanges()
+        if book.isConsistent { observeTop(counting: counting) }
+    }
+
+    /// Closes every window that ends at or before `end` (the input's real end).
+    public mutating func finish(at end: UnixNanos) {
+        advance(to: end)
+    }
+
+    private mutating func count(_ c: BookChange) {
+        let kind: Int
+        switch c.kind {
+        case .added: kind = 0
+        case .pulled, .cleared: kind = 1
+        case .filled: kind = 2
+        }
+        let side = c.side == .ask ? 1 : 0
+        for (i, level) in levels.enumerated() {
+            let d = floorDiv(c.price.rawValue - level.price, tick)
+            guard d >= -Int64(zones.far) && d <= Int64(zones.far) else { continue }
+            flows[((i * offsets + Int(d) + zones.far) * 2 + side) * 3 + kind] += Int64(c.quantity)
+        }
+    }
+
+    private mutating func observeTop(counting: Bool) {
+        guard let b = book.bestBid, let a = book.bestAsk else { top = nil; return }
+        let now = (bid: b.price.rawValue, bidSize: b.size, ask: a.price.rawValue, askSize: a.size)
+        if counting {
+            if let p = top {
+                var e: Int64 = 0
+                if now.bid >= p.bid { e += Int64(now.bidSize) }
+                if now.bid <= p.bid { e -= Int64(p.bidSize) }
+                if now.ask <= p.ask { e -= Int64(now.askSize) }
+                if now.ask >= p.ask { e += Int64(p.askSize) }
+                ofi += e
+            }
+            ofiSeen = true
+        }
+        top = now
+    }
+
+    private mutating func advance(to ts: UnixNanos) {
+        while current < windowCount {
+            if current < 0 {
+                guard ts >= gridStart else { return }
+                begin(0)
+            } else {
+                let end = windowStart(current + 1)
+                guard ts >= end else { return }
+                close(current)
+                begin(current + 1)
+            }
+        }
+    }
+
+    private mutating func begin(_ k: Int) {
+        current = k
+        guard k < windowCount else { return }
+        for i in flows.indices { flows[i] = 0 }
+        for i in above.indices { above[i] = 0; below[i] = 0 }
+        buy = 0; sell = 0; volume = 0; events = 0; reset = false; ofi = 0
+        ofiSeen = top != nil
+        previousBid = book.bestBid?.price.rawValue
+        previousAsk = book.bestAsk?.price.rawValue
+    }
+
+    private mutating func close(_ k: Int) {
+        let start = windowStart(k), end = windowStart(k + 1)
+        guard coverage.lowerBound <= start && end <= coverage.upperBound else { return }
+        let bid = book.bestBid?.price.rawValue, ask = book.bestAsk?.price.rawValue
+        for (i, level) in levels.enumerated() where level.knownAt <= start {
+            var base = [Int64](repeating: 0, count: 160)
+            for o in 0..<offsets {
+                let d = o - zones.far
+                let price = Price(rawValue: level.price + Int64(d) * tick)
+                for side in 0..<2 {
+                    let bookSide: Side = side == 1 ? .ask : .bid
+                    let lvl = book.level(bookSide, at: price)
+                    let f = ((i * offsets + o) * 2 + side) * 3
+                    for frame in 0..<2 {
+                        guard let z = zones.zone(frame == 0 ? d : -d) else { continue }
+                        let at = VacuumRow.index(frame: frame, zone: z, side: side, quantity: 0)
+                        base[at] += Int64(lvl?.size ?? 0)
+                        base[at + 1] += Int64(lvl?.count ?? 0)
+                        base[at + 2] += flows[f]
+                        base[at + 3] += flows[f + 1]
+                        base[at + 4] += flows[f + 2]
+                    }
+                }
+            }
+            rows.append(VacuumRow(level: i, window: k, windowStart: start, windowEnd: end, base: base,
+                                  bid: bid, ask: ask, previousBid: previousBid, previousAsk: previousAsk,
+                                  ofi: ofiSeen ? ofi : nil, buyVolume: buy, sellVolume: sell, volume: volume,
+                                  volumeAtOrAbove: above[i], volumeAtOrBelow: below[i], events: events, bookReset: reset))
+        }
+    }
+}
+
+/// ⌊a / b⌋ for b > 0.
+@inlinable func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    let q = a / b
+    return (a % b != 0 && a < 0) ? q - 1 : q
+}

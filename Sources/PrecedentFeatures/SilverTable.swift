@@ -1,0 +1,122 @@
+import Foundation
+import PrecedentCore
+import PrecedentLake
+
+/// The silver table `level_vacuum_5s`: one row per contract × trade date ×
+/// level × window, both approach frames (`u_` from below, `f_` from above).
+/// Every column is defined in `docs/FEATURES.md`.
+public enum SilverTable {
+    static let frames = VacuumZones.frameNames, zones = VacuumZones.zoneNames
+    static let sides = VacuumZones.sideNames, quantities = VacuumZones.quantityNames
+
+    public static let fields: [ParquetField] = {
+        var f: [ParquetField] = [
+            ParquetField("symbol", .byteArray, logical: .string, doc: "root symbol (ES)"),
+            ParquetField("contract", .byteArray, logical: .string, doc: "contract (ESH4) the features are computed on"),
+            ParquetField("trade_date", .int32, logical: .date, doc: "exchange trade date"),
+            ParquetField("level_id", .byteArray, logical: .string, doc: "level kind (or_high, pm_low, …)"),
+            ParquetField("level_price", .int64, doc: "level price L, fixed point 1e-9"),
+            ParquetField("level_ticks", .int64, doc: "level price in ticks: ⌊L / tick⌋"),
+            ParquetField("window_index", .int32, doc: "window index k: the window starts k × window length after the analysis start"),
+            ParquetField("window_start", .int64, logical: .timestamp(.nanos, utc: true), doc: "start of the window, UTC ns (inclusive)"),
+            ParquetField("window_end", .int64, logical: .timestamp(.nanos, utc: true), doc: "end of the window, UTC ns (exclusive)"),
+            ParquetField("events", .int64, doc: "MBO records applied in the window"),
+            ParquetField("book_reset", .boolean, doc: "a clear record or snapshot rebuilt the book in the window (its removals count as pulled, its orders as added)"),
+            ParquetField("volume", .int64, doc: "contracts traded in the window (T records)"),
+            ParquetField("buy_volume", .int64, doc: "contracts traded with a buying aggressor (side B)"),
+            ParquetField("sell_volume", .int64, doc: "contracts traded with a selling aggressor (side A)"),
+        ]
+        for (fi, p) in frames.enumerated() {
+            let frame = fi == 0 ? "up frame, x = (p − L)/tick" : "down frame, x = (L − p)/tick"
+            for z in zones { for s in sides { for q in quantities {
+                f.append(ParquetField("\(p)_\(z)_\(s)_\(q)", .int64, doc: "\(q) on the \(s) side in zone \(z), \(frame); contracts (orders for `orders`)"))
+            } } }
+            for z in zones { for s in sides {
+                f.append(ParquetField("\(p)_\(z)_\(s)_pull_share", .double, nullable: true, doc: "pulled / (added + pulled); null when both are 0"))
+                f.append(ParquetField("\(p)_\(z)_\(s)_net_change", .int64, doc: "added − pulled − filled, contracts"))
+            } }
+            for half in ["beyond", "approach"] { for s in sides {
+                f.append(ParquetField("\(p)_\(half)_\(s)_inner_slope", .double, doc: "ln((depth_near + 1) / (depth_at + 1))"))
+                f.append(ParquetField("\(p)_\(half)_\(s)_convex_slope", .double, doc: "ln((depth_far + 1) / (depth_near + 1))"))
+            } }
+            f += [
+                ParquetField("\(p)_x_bid", .int64, nullable: true, doc: "best bid offset in ticks at window end; null when no bid"),
+                ParquetField("\(p)_x_ask", .int64, nullable: true, doc: "best ask offset in ticks at window end; null when no ask"),
+                ParquetField("\(p)_dx_bid", .int64, nullable: true, doc: "x_bid minus x_bid at the previous window end; null if either is null"),
+                ParquetField("\(p)_dx_ask", .int64, nullable: true, doc: "x_ask minus x_ask at the previous window end; null if either is null"),
+                ParquetField("\(p)_x_mid", .double, nullable: true, doc: "mid offset in ticks at window end; null unless both sides exist"),
+                ParquetField("\(p)_dx_mid", .double, nullable: true, doc: "x_mid minus x_mid at the previous window end (velocity, ticks per window)"),
+                ParquetField("\(p)_toward_volume", .int64, doc: "aggressor volume pushing toward the level (buys in u, sells in f)"),
+                ParquetField("\(p)_away_volume", .int64, doc: "aggressor volume pushing away (sells in u, buys in f)"),
+                ParquetField("\(p)_beyond_volume", .int64, doc: "volume traded at or beyond the level (x ≥ 0)"),
+                ParquetField("\(p)_ofi", .int64, nullable: true, doc: "order-flow imbalance at the best quotes, signed in the frame; null when the book was never two-sided"),
+            ]
+        }
+        return f
+    }()
+
+    public static func schema() -> TableSchema {
+        TableSchema(name: "level_vacuum_5s", doc: "Level-vacuum features per contract, trade date, level and 5-second window (docs/FEATURES.md)", fields: fields)
+    }
+
+    /// Columns for `rows` of one contract and date, in `fields` order.
+    public static func columns(rows: [VacuumRow], levels: [LevelVacuumEngine.Level], tick: Int64,
+                               root: String, contract: String, tradeDate: CivilDate) -> [ParquetColumn] {
+        var out: [ParquetColumn] = []
+        func i64(_ f: (VacuumRow) -> Int64?) { out.append(.int64(rows.map(f))) }
+        func dbl(_ f: (VacuumRow) -> Double?) { out.append(.double(rows.map(f))) }
+        func str(_ f: (VacuumRow) -> String) { out.append(.byteArray(rows.map { Array(f($0).utf8) })) }
+        str { _ in root }
+        str { _ in contract }
+        out.append(.int32(rows.map { _ in Int32(tradeDate.daysSinceEpoch) }))
+        str { levels[$0.level].id }
+        i64 { levels[$0.level].price }
+        i64 { floorDiv(levels[$0.level].price, tick) }
+        out.append(.int32(rows.map { Int32($0.window) }))
+        i64 { Int64($0.windowStart.rawValue) }
+        i64 { Int64($0.windowEnd.rawValue) }
+        i64 { $0.events }
+        out.append(.boolean(rows.map { $0.bookReset }))
+        i64 { $0.volume }
+        i64 { $0.buyVolume }
+        i64 { $0.sellVolume }
+        for frame in 0..<2 {
+            let sign: Int64 = frame == 0 ? 1 : -1
+            for z in 0..<8 { for s in 0..<2 { for q in 0..<5 {
+                let at = VacuumRow.index(frame: frame, zone: z, side: s, quantity: q)
+                i64 { $0.base[at] }
+            } } }
+            for z in 0..<8 { for s in 0..<2 {
+                let a = VacuumRow.index(frame: frame, zone: z, side: s, quantity: 2)
+                dbl { r in
+                    let added = r.base[a], pulled = r.base[a + 1]
+                    return added + pulled == 0 ? nil : Double(pulled) / Double(added + pulled)
+                }
+                i64 { $0.base[a] - $0.base[a + 1] - $0.base[a + 2] }
+            } }
+            for half in 0..<2 { for s in 0..<2 {
+                let d = { (band: Int) in VacuumRow.index(frame: frame, zone: half * 4 + band, side: s, quantity: 0) }
+                dbl { log(Double($0.base[d(1)] + 1) / Double($0.base[d(0)] + 1)) }
+                dbl { log(Double($0.base[d(3)] + 1) / Double($0.base[d(1)] + 1)) }
+            } }
+            func x(_ p: Int64?, _ r: VacuumRow) -> Int64? { p.map { floorDiv(sign * ($0 - levels[r.level].price), tick) } }
+            func mid(_ b: Int64?, _ a: Int64?, _ r: VacuumRow) -> Double? {
+                guard let b, let a else { return nil }
+                let l = levels[r.level].price
+                return Double(sign * ((b - l) + (a - l))) / Double(2 * tick)
+            }
+            i64 { x($0.bid, $0) }
+            i64 { x($0.ask, $0) }
+            i64 { r in x(r.bid, r).flatMap { now in x(r.previousBid, r).map { now - $0 } } }
+            i64 { r in x(r.ask, r).flatMap { now in x(r.previousAsk, r).map { now - $0 } } }
+            dbl { mid($0.bid, $0.ask, $0) }
+            dbl { r in mid(r.bid, r.ask, r).flatMap { now in mid(r.previousBid, r.previousAsk, r).map { now - $0 } } }
+            i64 { frame == 0 ? $0.buyVolume : $0.sellVolume }
+            i64 { frame == 0 ? $0.sellVolume : $0.buyVolume }
+            i64 { frame == 0 ? $0.volumeAtOrAbove : $0.volumeAtOrBelow }
+            i64 { $0.ofi.map { sign * $0 } }
+        }
+        precondition(out.count == fields.count)
+        return out
+    }
+}

@@ -1,0 +1,376 @@
+import Foundation
+import PrecedentBook
+import PrecedentCore
+import PrecedentDBN
+import PrecedentFeatures
+import PrecedentLake
+
+/// What the stages share for one run: the lake, the configuration and each root's raw inputs.
+public struct PipelineContext: Sendable {
+    public let lake: Lake
+    public let config: PipelineConfig
+    public let configText: String
+    public let specs: [String: InstrumentSpec]
+    public let clocks: [String: ExchangeClock]
+    public let catalogs: [String: RawCatalog]
+
+    public init(lake: Lake, config: PipelineConfig, roots: [String]) throws {
+        self.lake = lake
+        self.config = config
+        configText = config.canonicalText()
+        var specs: [String: InstrumentSpec] = [:], clocks: [String: ExchangeClock] = [:], catalogs: [String: RawCatalog] = [:]
+        for root in roots {
+            let spec = try config.instrument(root)
+            specs[root] = spec
+            clocks[root] = try spec.clock()
+            catalogs[root] = try RawCatalog.scan(lake: lake.root, spec: spec)
+        }
+        self.specs = specs; self.clocks = clocks; self.catalogs = catalogs
+    }
+
+    func key(_ d: Dataset, _ root: String, _ date: CivilDate) -> PartitionKey {
+        d.partition(product: specs[root]!.productType, root: root, date: date)
+    }
+
+    /// The complete partition `d` of `root` on `date`, or an error saying which stage to run.
+    func require(_ d: Dataset, _ root: String, _ date: CivilDate, stage: String) throws -> (PartitionKey, PartitionManifest) {
+        let k = key(d, root, date)
+        guard lake.isComplete(k) else {
+            throw PipelineError("input partition \(k.relativePath) is missing or incomplete", file: nil,
+                                hint: "run the \(stage) stage first (precedent run --layer \(stage == "bronze" ? "bronze" : "silver") …)")
+        }
+        return (k, try lake.manifest(k))
+    }
+
+    func coverage(_ m: PartitionManifest) -> Range<UnixNanos> {
+        let a = UInt64(m.properties?["coverage_start_ns"] ?? "") ?? 0
+        let b = UInt64(m.properties?["coverage_end_ns"] ?? "") ?? 0
+        return UnixNanos(rawValue: a)..<UnixNanos(rawValue: max(a, b))
+    }
+}
+
+/// The outcome of one partition of one stage.
+public struct StageResult: Sendable {
+    public var rows: Int
+    public var note: String?
+}
+
+// MARK: - bronze
+
+extension PipelineContext {
+    /// Raw DBN → bronze `mbo` for `root` on trade date `date`.
+    ///
+    /// Files overlapping the trade date are read in order. Records before the
+    /// trade date only build the books; at its start every outright book that
+    /// holds orders is written as a seed snapshot (`is_seed`), so the partition
+    /// replays on its own. Spreads (by definition, else by the strict root
+    /// pattern) and instruments without a symbol are excluded and counted.
+    public func bronze(root: String, date: CivilDate) throws -> StageResult? {
+        let spec = specs[root]!, clock = clocks[root]!, catalog = catalogs[root]!
+        let span = clock.span(date)
+        let files = catalog.mbo.filter { $0.start < span.upperBound && $0.end > span.lowerBound }
+        guard !files.isEmpty else { return nil }
+        let coverageStart = max(span.lowerBound, files[0].start)
+        var coverageEnd = min(span.upperBound, files[0].end)
+        for f in files.dropFirst() where f.start <= coverageEnd { coverageEnd = max(coverageEnd, min(span.upperBound, f.end)) }
+        let analysis = clock.window(date, spec.sessions.analysis[0], spec.sessions.analysis[1])
+        let pattern = try NSRegularExpression(pattern: spec.outrightPattern)
+
+        var books: [InstrumentID: OrderBook] = [:]
+        var records: [String: [MBOMsg]] = [:], seeds: [String: Int] = [:], volume: [String: Int64] = [:]
+        var excluded: [String: Int] = [:], unmapped = 0
+        var seeded = false
+
+        func seed() {
+            seeded = true
+            for (id, book) in books.sorted(by: { $0.key < $1.key }) where book.orderCount > 0 {
+                guard let contract = symbolCache[id] ?? nil else { continue }
+                var out: [MBOMsg] = []
+                func msg(_ action: Action, _ side: Side, _ price: Price, _ size: UInt32, _ order: UInt64, _ flags: RecordFlags) -> MBOMsg {
+                    MBOMsg(hd: RecordHeader(byteSize: MBOMsg.recordSize, rtype: RType.mbo, publisherID: book.publisherID,
+                                            instrumentID: id, tsEvent: span.lowerBound),
+                           orderID: order, price: price, size: size, flags: flags, channelID: 0, action: action, side: side,
+                           tsRecv: span.lowerBound, tsInDelta: 0, sequence: 0)
+                }
+                out.append(msg(.clear, .none, .undefined, 0, 0, .snapshot))
+                for side in [Side.bid, Side.ask] {
+                    for level in book.topLevels(side, count: book.levelCount(side)) {
+                        for order in book.queue(side, at: level.price) {
+                            out.append(msg(.add, side, level.price, book.order(order)!.size, order, .snapshot))
+                        }
+                    }
+                }
+                out[out.count - 1].flags.insert(.last)
+                records[contract, default: []].insert(contentsOf: out, at: 0)
+                seeds[contract] = out.count
+            }
+        }
+
+        var symbolCache: [InstrumentID: String?] = [:]
+        for file in files {
+            var fileSymbols: [InstrumentID: String?] = [:]
+            try DBNFileReader(path: file.path).forEachRecord { ref in
+                guard let m = ref.mbo else { return }
+                let ts = m.tsRecv
+                guard ts < span.upperBound else { return }
+                let id = m.hd.instrumentID
+                let contract: String?
+                if let known = fileSymbols[id] { contract = known } else {
+                    let symbol = file.symbols.symbol(for: id, on: clock.local(ts).date) ?? file.symbols.symbol(for: id, at: ts)
+                    var c: String? = nil
+                    if let symbol {
+                        let isSpread = catalog.definitions[id]?.isSpread
+                            ?? (pattern.firstMatch(in: symbol, range: NSRange(symbol.startIndex..., in: symbol)) == nil)
+                        if isSpread { excluded[symbol, default: 0] += 0 } else { c = symbol }
+                    }
+                    fileSymbols[id] = .some(c)
+                    if symbolCache[id] == nil || c != nil { symbolCache[id] = .some(c) }
+                    contract = c
+                    if symbol == nil { fileSymbols[id] = .some(nil) }
+                }
+                guard let contract else {
+                    if let s = file.symbols.symbol(for: id, at: ts) { excluded[s, default: 0] += 1 } else { unmapped += 1 }
+                    return
+                }
+                if ts < span.lowerBound {
+                    books[id, default: OrderBook(instrumentID: id, publisherID: m.hd.publisherID)].apply(m)
+                    return
+                }
+                if !seeded { seed() }
+                records[contract, default: []].append(m)
+                if m.action == .trade && analysis.contains(ts) { volume[contract, default: 0] += Int64(m.size) }
+            }
+        }
+        if !seeded { seed() }
+
+        var properties: [String: String] = [
+            "coverage_start_ns": String(coverageStart.rawValue), "coverage_end_ns": String(coverageEnd.rawValue),
+            "coverage": "\(coverageStart.iso8601 ?? "") – \(coverageEnd.iso8601 ?? "")",
+            "analysis_window": "\(analysis.lowerBound.iso8601 ?? "") – \(analysis.upperBound.iso8601 ?? "")",
+        ]
+        for contract in records.keys { properties["volume.\(contract)"] = String(volume[contract] ?? 0) }
+        if !excluded.isEmpty {
+            properties["excluded_spreads"] = excluded.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        }
+        if unmapped > 0 { properties["excluded_unmapped_records"] = String(unmapped) }
+        let manifest = try lake.writePartition(key(Registry.bronzeMBO, root, date), fields: BronzeTable.fields, stage: "bronze",
+                                               inputs: files.map(\.path), config: configText, properties: properties) { w in
+            for contract in records.keys.sorted() {
+                try w.write(rowGroup: BronzeTable.columns(contract: contract, records: records[contract]!, seeds: seeds[contract] ?? 0))
+            }
+        }
+        let spreadRecords = excluded.values.reduce(0, +)
+        return StageResult(rows: manifest.rows, note: "\(records.keys.sorted().joined(separator: ","))"
+            + (spreadRecords > 0 ? "; \(spreadRecords) spread records of \(excluded.count) instruments excluded" : ""))
+    }
+}
+
+// MARK: - selection
+
+extension PipelineContext {
+    /// Analysis-window volume per contract of a bronze partition (from its manifest).
+    func volumes(_ m: PartitionManifest) -> [(contract: String, volume: Int64)] {
+        (m.properties ?? [:]).compactMap { k, v in
+            k.hasPrefix("volume.") ? (String(k.dropFirst(7)), Int64(v) ?? 0) : nil
+        }.sorted { ($0.volume, $1.contract) > ($1.volume, $0.contract) }
+    }
+
+    /// The most traded contract if it passes dominance and the liquidity floor.
+    func dominant(_ v: [(contract: String, volume: Int64)]) -> (winner: String?, why: String) {
+        let rules = config.selection
+        let total = v.reduce(0) { $0 + $1.volume }
+        guard let top = v.first else { return (nil, "no outright records on this date") }
+        guard total > 0 else { return (nil, "no trades in the analysis window") }
+        let share = Double(top.volume) / Double(total)
+        if share < rules.dominance {
+            return (nil, "most traded \(top.contract) has share \(fmt(share)) < dominance \(fmt(rules.dominance))")
+        }
+        if top.volume < rules.liquidityFloor {
+            return (nil, "most traded \(top.contract) has volume \(top.volume) < liquidity floor \(rules.liquidityFloor)")
+        }
+        return (top.contract, "")
+    }
+
+    /// Contract-day selection for `root` on `date` (SPEC §4), using only this
+    /// and earlier trade dates: a contract replacing the previous selection is
+    /// selected only from its `min_run_days`-th consecutive winning date.
+    public func selection(root: String, date: CivilDate) throws -> StageResult? {
+        let clock = clocks[root]!
+        let (_, manifest) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
+        var history: [(CivilDate, String?)] = []
+        var d = date
+        for _ in 0..<config.selection.lookbackDays {
+            d = clock.boundary == nil ? CivilDate(daysSinceEpoch: d.daysSinceEpoch - 1) : clock.previousWeekday(d)
+            let k = key(Registry.bronzeMBO, root, d)
+            if lake.isComplete(k) { history.insert((d, dominant(volumes(try lake.manifest(k))).winner), at: 0) }
+        }
+        var last: String? = nil
+        var streak: [String?] = []
+        for (_, w) in history {
+            if let w, w == last || last == nil || streak.suffix(config.selection.minRunDays - 1).allSatisfy({ $0 == w })
+                && streak.count >= config.selection.minRunDays - 1 { last = w }
+            streak.append(w)
+        }
+        let v = volumes(manifest)
+        let total = v.reduce(0) { $0 + $1.volume }
+        let (winner, why) = dominant(v)
+        var selected: String? = nil
+        var winnerReason = why
+        if let winner {
+            let need = config.selection.minRunDays - 1
+            let run = streak.reversed().prefix { $0 == winner }.count
+            if last == nil {
+                selected = winner; winnerReason = "selected: dominant, no earlier selection within \(config.selection.lookbackDays) trade dates"
+            } else if last == winner {
+                selected = winner; winnerReason = "selected: dominant, continues the previous selection"
+            } else if run >= need {
+                selected = winner; winnerReason = "selected: roll from \(last!) confirmed (\(run + 1) consecutive winning dates)"
+            } else {
+                winnerReason = "not selected: roll from \(last!) not yet confirmed (\(run + 1) of \(need + 1) consecutive winning dates)"
+            }
+        }
+        var rows: [(String?, Int64, Double?, Int32, Bool, String)] = []
+        for (i, c) in v.enumerated() {
+            let share = total > 0 ? Double(c.volume) / Double(total) : nil
+            let reason = c.contract == winner ? winnerReason : i == 0 ? "not selected: \(why)"
+                : "not selected: not the most traded" + (share.map { " (share \(fmt($0)))" } ?? "")
+            rows.append((c.contract, c.volume, share, Int32(i + 1), c.contract == selected, reason))
+        }
+        if rows.isEmpty { rows.append((nil, 0, nil, 1, false, "not selected: \(why)")) }
+        let day = Int32(date.daysSinceEpoch)
+        var columns: [ParquetColumn] = []
+        columns.append(.int32(rows.map { _ in day }))
+        columns.append(.byteArray(rows.map { _ in Array(root.utf8) }))
+        columns.append(.byteArray(rows.map { r -> [UInt8]? in r.0.map { Array($0.utf8) } }))
+        columns.append(.int64(rows.map { r -> Int64? in r.1 }))
+        columns.append(.double(rows.map { r -> Double? in r.2 }))
+        columns.append(.int32(rows.map { r -> Int32? in r.3 }))
+        columns.append(.boolean(rows.map { r -> Bool? in r.4 }))
+        columns.append(.byteArray(rows.map { r -> [UInt8]? in Array(r.5.utf8) }))
+        let properties = ["selected": selected ?? "", "bronze_partition": key(Registry.bronzeMBO, root, date).relativePath]
+        let manifestOut = try lake.writePartition(key(Registry.selectionMap, root, date), fields: SelectionTable.fields,
+                                                  stage: "selection", inputs: [], config: configText, properties: properties) { w in
+            try w.write(rowGroup: columns)
+        }
+        return StageResult(rows: manifestOut.rows, note: selected.map { "selected \($0)" } ?? (rows.first?.5 ?? ""))
+    }
+}
+
+func fmt(_ x: Double) -> String { String(format: "%.3f", x) }
+
+// MARK: - levels
+
+extension PipelineContext {
+    func trades(_ records: [MBOMsg]) -> [TradePrint] {
+        records.compactMap { $0.action == .trade && $0.price.isDefined ? TradePrint(ts: $0.tsRecv, price: $0.price.rawValue, size: $0.size) : nil }
+    }
+
+    /// Levels of every contract in bronze on `date` (SPEC §6).
+    public func levels(root: String, date: CivilDate) throws -> StageResult? {
+        let spec = specs[root]!, clock = clocks[root]!
+        let (bk, bm) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
+        let contracts = try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile)
+        let priorDate = clock.boundary == nil ? CivilDate(daysSinceEpoch: date.daysSinceEpoch - 1) : clock.previousWeekday(date)
+        let pk = key(Registry.bronzeMBO, root, priorDate)
+        var prior: [String: [TradePrint]] = [:]
+        var priorCoverage: Range<UnixNanos>? = nil
+        if lake.isComplete(pk) {
+            priorCoverage = coverage(try lake.manifest(pk))
+            for (c, r) in try BronzeTable.read(path: lake.path(pk) + "/" + Lake.dataFile) { prior[c] = trades(r) }
+        }
+        var values: [(String, LevelValue)] = []
+        for (contract, records) in contracts {
+            let p = priorCoverage.map { (priorDate, prior[contract] ?? [], $0) }
+            for v in LevelCalculator.compute(kinds: config.levels, date: date, clock: clock, sessions: spec.sessions,
+                                             trades: trades(records), coverage: coverage(bm), prior: p) {
+                values.append((contract, v))
+            }
+        }
+        let tick = spec.tick
+        let day = Int32(date.daysSinceEpoch)
+        var columns: [ParquetColumn] = []
+        columns.append(.int32(values.map { _ in day }))
+        columns.append(.byteArray(values.map { _ in Array(root.utf8) }))
+        columns.append(.byteArray(values.map { v -> [UInt8]? in Array(v.0.utf8) }))
+        columns.append(.byteArray(values.map { v -> [UInt8]? in Array(v.1.kind.rawValue.utf8) }))
+        columns.append(.int64(values.map { v -> Int64? in v.1.price }))
+        columns.append(.int64(values.map { v -> Int64? in v.1.price.map { floorDiv($0, tick) } }))
+        columns.append(.int64(values.map { v -> Int64? in Int64(v.1.window.lowerBound.rawValue) }))
+        columns.append(.int64(values.map { v -> Int64? in Int64(v.1.window.upperBound.rawValue) }))
+        columns.append(.int64(values.map { v -> Int64? in Int64(v.1.knownAt.rawValue) }))
+        columns.append(.int64(values.map { v -> Int64? in Int64(v.1.trades) }))
+        columns.append(.int64(values.map { v -> Int64? in v.1.volume }))
+        columns.append(.byteArray(values.map { v -> [UInt8]? in v.1.reason.map { Array($0.utf8) } }))
+        let m = try lake.writePartition(key(Registry.levels, root, date), fields: LevelsTable.fields, stage: "levels",
+                                        inputs: [], config: configText, properties: ["bronze_partition": bk.relativePath]) { w in
+            try w.write(rowGroup: columns)
+        }
+        let known = values.filter { $0.1.price != nil }.count
+        return StageResult(rows: m.rows, note: "\(known) of \(values.count) levels known")
+    }
+}
+
+func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    let q = a / b
+    return (a % b != 0 && a < 0) ? q - 1 : q
+}
+
+// MARK: - silver
+
+extension PipelineContext {
+    /// Reads a whole table as named columns.
+    static func table(_ path: String) throws -> [String: ParquetColumn] {
+        let r = try ParquetReader(path: path)
+        let cols = try r.readAll()
+        return Dictionary(uniqueKeysWithValues: zip(r.fields.map(\.name), cols))
+    }
+
+    /// The known levels of `contract` on `date` from the levels partition, in the configured order.
+    public func knownLevels(root: String, date: CivilDate, contract: String) throws -> [LevelVacuumEngine.Level] {
+        let (lk, _) = try require(Registry.levels, root, date, stage: "levels")
+        let t = try Self.table(lake.path(lk) + "/" + Lake.dataFile)
+        guard case .byteArray(let cs)? = t["contract"], case .byteArray(let ids)? = t["level_id"],
+              case .int64(let prices)? = t["price"], case .int64(let known)? = t["known_at"] else {
+            throw PipelineError("levels table has unexpected columns", file: lake.path(lk), hint: "rewrite it with --overwrite")
+        }
+        var out: [LevelVacuumEngine.Level] = []
+        for i in cs.indices where cs[i].map({ String(decoding: $0, as: UTF8.self) }) == contract {
+            guard let price = prices[i], let id = ids[i].map({ String(decoding: $0, as: UTF8.self) }),
+                  let kind = LevelKind(rawValue: id), config.levels.contains(kind) else { continue }
+            out.append(.init(id: id, price: price, knownAt: UnixNanos(rawValue: UInt64(known[i]!))))
+        }
+        return out
+    }
+
+    /// Silver `level_vacuum_5s` of the selected contract on `date`.
+    public func silver(root: String, date: CivilDate) throws -> StageResult? {
+        let spec = specs[root]!, clock = clocks[root]!
+        let (bk, bm) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
+        let (_, sm) = try require(Registry.selectionMap, root, date, stage: "selection")
+        let selected = sm.properties?["selected"] ?? ""
+        var rows: [VacuumRow] = [], levels: [LevelVacuumEngine.Level] = []
+        var note: String
+        let analysis = clock.window(date, spec.sessions.analysis[0], spec.sessions.analysis[1])
+        let windowNs = UInt64(config.windowSeconds) * UnixNanos.nanosPerSecond
+        let count = Int((analysis.upperBound.rawValue - analysis.lowerBound.rawValue) / windowNs)
+        if selected.isEmpty {
+            note = "no contract selected (see selection_map)"
+        } else {
+            levels = try knownLevels(root: root, date: date, contract: selected)
+            let records = try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile).first { $0.contract == selected }?.records ?? []
+            var engine = LevelVacuumEngine(levels: levels, tick: spec.tick, zones: config.zones, gridStart: analysis.lowerBound,
+                                           windowSeconds: config.windowSeconds, windowCount: count, coverage: coverage(bm))
+            for m in records { engine.apply(m) }
+            engine.finish(at: coverage(bm).upperBound)
+            rows = engine.rows
+            note = "\(selected): \(levels.count) levels, \(Set(rows.map(\.window)).count) of \(count) windows covered"
+        }
+        let m = try lake.writePartition(key(Registry.levelVacuum, root, date), fields: SilverTable.fields, stage: "silver",
+                                        inputs: [], config: configText,
+                                        properties: ["contract": selected, "bronze_partition": bk.relativePath, "note": note]) { w in
+            try w.write(rowGroup: SilverTable.columns(rows: rows, levels: levels, tick: spec.tick, root: root,
+                                                      contract: selected, tradeDate: date))
+        }
+        return StageResult(rows: m.rows, note: note)
+    }
+}

@@ -1,0 +1,101 @@
+import PrecedentCore
+import PrecedentDBN
+import PrecedentFeatures
+import PrecedentLake
+
+/// Bronze `mbo`: the MBO records of one root's outright contracts on one trade
+/// date, one row group per contract, in arrival order. Columns: `symbol`
+/// (contract), the DBN MBO fields under databento-dbn's names (prices 1e-9
+/// fixed point, times UTC ns), and `is_seed`.
+public enum BronzeTable {
+    public static let fields: [ParquetField] = {
+        [ParquetField("symbol", .byteArray, logical: .string, doc: "contract raw symbol (ESH4)")]
+            + DBNTableBuilder(layout: MBOMsg.self).fields
+            + [ParquetField("is_seed", .boolean, doc: "true for the snapshot that seeds the book at the trade-date start: a clear (R) then every resting order (A, F_SNAPSHOT, in queue order), replayed from the earlier file; false for records copied from the raw files")]
+    }()
+
+    public static func schema() -> TableSchema {
+        TableSchema(name: "mbo", doc: "MBO records of outright contracts by CME trade date (bronze)", fields: fields)
+    }
+
+    /// Columns of one contract's records.
+    static func columns(contract: String, records: [MBOMsg], seeds: Int) -> [ParquetColumn] {
+        var builder = DBNTableBuilder(layout: MBOMsg.self)
+        for m in records { builder.append(.mbo(m)) }
+        let sym = Array(contract.utf8)
+        return [.byteArray(Array(repeating: sym, count: records.count))] + builder.take()
+            + [.boolean(records.indices.map { $0 < seeds })]
+    }
+
+    /// Reads a bronze file back: records per contract, in order.
+    public static func read(path: String) throws -> [(contract: String, records: [MBOMsg])] {
+        let reader = try ParquetReader(path: path)
+        guard reader.fields == fields else {
+            throw PipelineError("is not a bronze mbo file of this program's schema", file: path, hint: "rewrite it with --overwrite")
+        }
+        var out: [(contract: String, records: [MBOMsg])] = []
+        for g in 0..<reader.rowGroupCount {
+            let cols = try reader.rowGroup(g)
+            guard case .byteArray(let sym) = cols[0], case .int32(let rtype) = cols[1], case .int32(let pub) = cols[2],
+                  case .int32(let inst) = cols[3], case .int64(let tsEvent) = cols[4], case .int64(let oid) = cols[5],
+                  case .int64(let price) = cols[6], case .int32(let size) = cols[7], case .int32(let flags) = cols[8],
+                  case .int32(let channel) = cols[9], case .byteArray(let action) = cols[10], case .byteArray(let side) = cols[11],
+                  case .int64(let tsRecv) = cols[12], case .int32(let delta) = cols[13], case .int32(let seq) = cols[14]
+            else { throw PipelineError("unexpected column types", file: path, hint: "rewrite it with --overwrite") }
+            var records: [MBOMsg] = []
+            records.reserveCapacity(sym.count)
+            for i in 0..<sym.count {
+                func ns(_ v: Int64?) -> UnixNanos { v.map { UnixNanos(rawValue: UInt64(bitPattern: $0)) } ?? .undefined }
+                records.append(MBOMsg(
+                    hd: RecordHeader(byteSize: MBOMsg.recordSize, rtype: UInt8(rtype[i]!), publisherID: PublisherID(UInt16(pub[i]!)),
+                                     instrumentID: InstrumentID(UInt32(bitPattern: inst[i]!)), tsEvent: ns(tsEvent[i])),
+                    orderID: UInt64(bitPattern: oid[i]!), price: Price(rawValue: price[i] ?? Price.undefined.rawValue),
+                    size: UInt32(bitPattern: size[i]!), flags: RecordFlags(rawValue: UInt8(flags[i]!)), channelID: UInt8(channel[i]!),
+                    action: Action(rawValue: action[i]!.first ?? 0), side: Side(rawValue: side[i]!.first ?? 0),
+                    tsRecv: ns(tsRecv[i]), tsInDelta: delta[i]!, sequence: UInt32(bitPattern: seq[i]!)))
+            }
+            out.append((String(decoding: sym.first.flatMap { $0 } ?? [], as: UTF8.self), records))
+        }
+        return out
+    }
+}
+
+/// Silver `selection_map`: one row per trade date and contract seen in bronze
+/// (or one row with a null contract when there was none), with the decision
+/// and its reason.
+public enum SelectionTable {
+    public static let fields: [ParquetField] = [
+        ParquetField("trade_date", .int32, logical: .date, doc: "exchange trade date"),
+        ParquetField("symbol", .byteArray, logical: .string, doc: "root (ES)"),
+        ParquetField("contract", .byteArray, logical: .string, nullable: true, doc: "contract; null when the date has no outright records"),
+        ParquetField("volume", .int64, doc: "contracts traded in the analysis window (T records)"),
+        ParquetField("share", .double, nullable: true, doc: "volume / root volume in the analysis window; null when the root traded nothing"),
+        ParquetField("rank", .int32, doc: "1 = most volume (ties: contract name order)"),
+        ParquetField("selected", .boolean, doc: "this contract represents the root on this date"),
+        ParquetField("reason", .byteArray, logical: .string, doc: "why it was or was not selected"),
+    ]
+    public static func schema() -> TableSchema {
+        TableSchema(name: "selection_map", doc: "Contract-day selection map (SPEC §4)", fields: fields)
+    }
+}
+
+/// Silver `levels`: one row per contract, trade date and level kind.
+public enum LevelsTable {
+    public static let fields: [ParquetField] = [
+        ParquetField("trade_date", .int32, logical: .date, doc: "exchange trade date"),
+        ParquetField("symbol", .byteArray, logical: .string, doc: "root (ES)"),
+        ParquetField("contract", .byteArray, logical: .string, doc: "contract the level is computed on"),
+        ParquetField("level_id", .byteArray, logical: .string, doc: "level kind (pm_high, or_low, pd_close, …)"),
+        ParquetField("price", .int64, nullable: true, doc: "level price, fixed point 1e-9; null when not computable (see reason)"),
+        ParquetField("price_ticks", .int64, nullable: true, doc: "⌊price / tick⌋"),
+        ParquetField("window_start", .int64, logical: .timestamp(.nanos, utc: true), doc: "start of the window the level comes from (UTC ns, inclusive)"),
+        ParquetField("window_end", .int64, logical: .timestamp(.nanos, utc: true), doc: "end of that window (UTC ns, exclusive)"),
+        ParquetField("known_at", .int64, logical: .timestamp(.nanos, utc: true), doc: "the moment the level became known (= window_end); features use it only from then on"),
+        ParquetField("trades", .int64, doc: "trades in the window"),
+        ParquetField("volume", .int64, doc: "contracts traded in the window"),
+        ParquetField("reason", .byteArray, logical: .string, nullable: true, doc: "why price is null; null when it is not"),
+    ]
+    public static func schema() -> TableSchema {
+        TableSchema(name: "levels", doc: "Key price levels per contract and trade date (SPEC §6)", fields: fields)
+    }
+}
