@@ -83,7 +83,7 @@ let package = Package(
             dependencies: ["PrecedentFeatures", "PrecedentBook", "PrecedentDBN", "PrecedentCore", "PrecedentTestSupport"]),
         .testTarget(
             name: "PrecedentPipelineTests",
-            dependencies: ["PrecedentPipeline", "PrecedentFeatures", "PrecedentLake", "PrecedentDBN", "PrecedentBook",
+            dependencies: ["PrecedentPipeline", "PrecedentFeatures", "PrecedentLake", "PrecedentDBN", "PrecedentBook", "PrecedentLOBSTER",
                            "PrecedentCore", "PrecedentTestSupport"]),
         .testTarget(
             name: "PrecedentCLITests",

@@ -1,0 +1,167 @@
+import Foundation
+import PrecedentBook
+import PrecedentCore
+import PrecedentDBN
+import PrecedentFeatures
+import PrecedentLake
+import PrecedentPipeline
+import PrecedentTestSupport
+import Testing
+
+/// The silver table of a partition as named columns.
+func silverTable(_ lake: String, _ key: PartitionKey) throws -> [String: ParquetColumn] {
+    let r = try ParquetReader(path: Lake(root: lake).path(key) + "/" + Lake.dataFile)
+    return Dictionary(uniqueKeysWithValues: zip(r.fields.map(\.name), try r.readAll()))
+}
+
+func ints(_ c: ParquetColumn?) -> [Int64] {
+    switch c {
+    case .int64(let v)?: v.map { $0! }
+    case .int32(let v)?: v.map { Int64($0!) }
+    default: []
+    }
+}
+
+func strings(_ c: ParquetColumn?) -> [String] {
+    if case .byteArray(let v)? = c { return v.map { String(decoding: $0 ?? [], as: UTF8.self) } }
+    return []
+}
+
+@Suite struct ConservationTests {
+    static let zones = VacuumZones()
+
+    /// depth(end) − depth(previous end) = added − pulled − filled, exactly, for
+    /// every consecutive pair of windows, zone, side and frame of every sample partition.
+    @Test func depthChangeEqualsAddedMinusPulledMinusFilled() throws {
+        let lake = SampleLake.shared
+        let keys = Lake(root: lake).completePartitions(layer: "silver", table: "level_vacuum_5s")
+        #expect(keys.count == 4)
+        var pairs = 0
+        for key in keys {
+            let t = try silverTable(lake, key)
+            let level = strings(t["level_id"]), window = ints(t["window_index"])
+            // Rows come in time order, the levels of a window together: pair each row with its level's previous window.
+            let names = VacuumZones.frameNames.flatMap { f in VacuumZones.zoneNames.flatMap { z in VacuumZones.sideNames.map { "\(f)_\(z)_\($0)_" } } }
+            let columns = names.map { p in (p, ints(t[p + "depth"]), ints(t[p + "added"]), ints(t[p + "pulled"]), ints(t[p + "filled"])) }
+            var previous: [String: Int] = [:]
+            for i in level.indices {
+                defer { previous[level[i]] = i }
+                guard let j = previous[level[i]], window[j] + 1 == window[i] else { continue }
+                for (p, d, a, pl, f) in columns {
+                    if d[i] - d[j] != a[i] - pl[i] - f[i] {
+                        Issue.record("\(key.symbol) \(key.date) \(level[i]) window \(window[i]) \(p): depth \(d[j]) → \(d[i]), added \(a[i]) pulled \(pl[i]) filled \(f[i])")
+                    }
+                    pairs += 1
+                }
+            }
+        }
+        // ES reopen: 2 levels × 299 pairs; AMZN: 2 × 1979; 32 zone-sides each.
+        #expect(pairs == (2 * 299 + 2 * 1979) * 32)
+    }
+
+    /// Zone depths and order counts at window ends equal an independent replay
+    /// of the bronze partition queried with the book's range query.
+    @Test func zoneDepthsEqualTheBookQueriedDirectly() throws {
+        let lake = SampleLake.shared
+        var checked = 0
+        defer { #expect(checked == (600 + 3960) * 32) }
+        for key in Lake(root: lake).completePartitions(layer: "silver", table: "level_vacuum_5s") {
+            let t = try silverTable(lake, key)
+            let contracts = strings(t["contract"])
+            guard let contract = contracts.first else { continue }
+            let bronze = PartitionKey(layer: "bronze", productType: key.productType, symbol: key.symbol, table: "mbo", date: key.date)
+            let records = try BronzeTable.read(path: Lake(root: lake).path(bronze) + "/" + Lake.dataFile).first { $0.contract == contract }!.records
+            let tick = SampleLake.config.instruments[key.symbol]!.tick
+            let ends = ints(t["window_end"]), prices = ints(t["level_price"])
+            var depths: [String: [Int64]] = [:], counts: [String: [Int64]] = [:]
+            for f in VacuumZones.frameNames { for z in VacuumZones.zoneNames { for s in VacuumZones.sideNames {
+                depths["\(f)_\(z)_\(s)_"] = ints(t["\(f)_\(z)_\(s)_depth"]); counts["\(f)_\(z)_\(s)_"] = ints(t["\(f)_\(z)_\(s)_orders"])
+            } } }
+            var book = OrderBook(instrumentID: records.first?.hd.instrumentID ?? 0)
+            var next = 0
+            // Rows are sorted by level then window; visit window ends in time order.
+            for i in ends.indices.sorted(by: { (ends[$0], $0) < (ends[$1], $1) }) {
+                while next < records.count && records[next].tsRecv.rawValue < UInt64(ends[i]) { book.apply(records[next]); next += 1 }
+                for (fi, frame) in VacuumZones.frameNames.enumerated() {
+                    for (zi, zone) in VacuumZones.zoneNames.enumerated() {
+                        let band = zi % 4
+                        let lo = band == 0 ? (zi < 4 ? 0 : 1) : [0, Self.zones.at, Self.zones.near, Self.zones.mid][band] + 1
+                        let hi = [Self.zones.at, Self.zones.near, Self.zones.mid, Self.zones.far][band]
+                        // Frame offsets x in [lo, hi] (beyond) or [−hi, −lo] (approach) → price range.
+                        let (x0, x1) = zi < 4 ? (lo, hi) : (-hi, -lo)
+                        let (d0, d1) = fi == 0 ? (x0, x1) : (-x1, -x0)
+                        let low = Price(rawValue: prices[i] + Int64(d0) * tick), high = Price(rawValue: prices[i] + Int64(d1) * tick)
+                        for (si, side) in [Side.bid, Side.ask].enumerated() {
+                            let name = "\(frame)_\(zone)_\(VacuumZones.sideNames[si])_"
+                            let depth = book.depth(side, from: low, through: high)
+                            let orders = book.topLevels(side, count: book.levelCount(side))
+                                .filter { $0.price >= low && $0.price <= high }.reduce(0) { $0 + Int64($1.count) }
+                            if Int64(depth) != depths[name]![i] || orders != counts[name]![i] {
+                                Issue.record("\(key) row \(i) \(name): depth \(depths[name]![i]) orders \(counts[name]![i]), book \(depth) / \(orders)")
+                            }
+                            checked += 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+@Suite struct IdempotencyTests {
+    /// A second run skips everything; `--overwrite` rewrites byte-identical Parquet files.
+    @Test func rerunSkipsAndOverwriteReproducesEveryFile() throws {
+        let lake = Oracle.temporaryPath("-lake")
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        try SampleLake.makeRaw(lake)
+        let first = try SampleLake.run(lake)
+        #expect(first.failed == 0)
+        let files = try SampleLake.dataFiles(lake)
+        #expect(files.count == 16, "4 trade dates × 4 stages")
+
+        let second = try SampleLake.run(lake)
+        #expect(second.partitions.allSatisfy { $0.status == .skipped })
+        #expect(second.partitions.count == 16)
+
+        let third = try SampleLake.run(lake, overwrite: true, workers: 2)
+        #expect(third.partitions.allSatisfy { $0.status == .done })
+        #expect(try SampleLake.dataFiles(lake) == files)
+        // The shared lake (another process history, two workers) holds the same bytes too.
+        #expect(try SampleLake.dataFiles(SampleLake.shared) == files)
+    }
+
+    /// A failure in one partition is reported and the others go on.
+    @Test func oneBrokenPartitionDoesNotStopTheOthers() throws {
+        let lake = Oracle.temporaryPath("-lake")
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        try SampleLake.makeRaw(lake)
+        _ = try SampleLake.run(lake, layer: "bronze")
+        // Corrupt one bronze data file: its silver stages must fail with the file named, the rest succeed.
+        let bad = Lake(root: lake).path(PartitionKey(layer: "bronze", productType: "future", symbol: "ES", table: "mbo",
+                                                     date: CivilDate(year: 2023, month: 12, day: 26))) + "/" + Lake.dataFile
+        try Data("not parquet".utf8).write(to: URL(fileURLWithPath: bad))
+        let report = try SampleLake.run(lake, layer: "silver")
+        let failed = report.partitions.filter { $0.status == .failed }
+        #expect(Set(failed.map(\.stage)) == ["levels", "silver"])
+        #expect(failed.allSatisfy { $0.date == "2023-12-26" })
+        #expect(failed.first { $0.stage == "levels" }?.detail?.contains(bad + ": not a Parquet file") == true)
+        #expect(failed.first { $0.stage == "silver" }?.detail?.contains("table=levels/dt=2023-12-26 is missing or incomplete") == true)
+        // Selection ×4 (it reads bronze manifests), levels and silver ×3 each.
+        #expect(report.partitions.filter { $0.status == .done }.count == 10)
+    }
+
+    @Test func configurationErrorsNameTheFileAndTheKey() throws {
+        let path = Oracle.temporaryPath(".yaml")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "instruments:\n  - root: XYZ\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: PipelineError.self) { try PipelineConfig.load(path: path) }
+        do { _ = try PipelineConfig.load(path: path) } catch {
+            #expect("\(error)".contains(path) && "\(error)".contains("XYZ") && "\(error)".contains("tick_size"))
+        }
+        try "zones: {at: 3, near: 2}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: PipelineError.self) { try PipelineConfig.load(path: path) }
+        // Defaults round-trip through YAML.
+        try PipelineConfig().yaml().write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try PipelineConfig.load(path: path) == PipelineConfig())
+    }
+}
