@@ -1,26 +1,47 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the main job on the sample data:
-# builds Precedent (release) and summarises every real CME DBN file.
+# Sets everything up and runs the main job on the sample data: builds Precedent
+# (release), lays the real sample files out as a lake's raw inputs (CME files
+# linked in place, the LOBSTER AMZN day imported to DBN), and runs the pipeline
+# raw → bronze → selection map, levels → 5-second level-vacuum features.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 DATA="${PRECEDENT_DATA:-../shared/data}"
 [ -d "$DATA/dbn/cme" ] || { echo "demo: sample data not found at $DATA (set PRECEDENT_DATA)" >&2; exit 1; }
+DATA="$(cd "$DATA" && pwd)"
 swift build -c release --product precedent
 P=.build/release/precedent
 OUT="${PRECEDENT_OUT:-out}"
+LAKE="$OUT/lake"
 mkdir -p "$OUT"
+
 echo "== what the CME sample files hold"
-$P dbn info "$DATA"/dbn/cme/*.dbn.zst
+$P dbn info "$DATA"/dbn/cme/*.mbo.dbn.zst
 echo "== the ESH4 order book after the last events of 2023-12-25 (top 3 levels)"
 $P book "$DATA"/dbn/cme/esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst --depth 3 --pretty | tail -3
-echo "== LOBSTER AMZN 2012-06-21 imported to DBN MBO"
-$P import lobster --symbol AMZN --date 2012-06-21 --out "$OUT/amzn-20120621.mbo.dbn.zst" \
+
+echo "== raw inputs of the lake $LAKE (files linked in place, never copied)"
+ES="$LAKE/raw/source=databento/product_type=future/symbol=ES"
+AMZN="$LAKE/raw/source=lobster/product_type=equity/symbol=AMZN/table=market_by_order_dbn"
+mkdir -p "$ES/table=market_by_order_dbn" "$ES/table=definition_dbn" "$AMZN"
+ln -sf "$DATA"/dbn/cme/*.mbo.dbn.zst "$ES/table=market_by_order_dbn/"
+ln -sf "$DATA"/dbn/cme/definition-glbx-es-fut*.dbn.zst "$ES/table=definition_dbn/"
+[ -f "$AMZN/amzn-20120621.mbo.dbn.zst" ] || $P import lobster --symbol AMZN --date 2012-06-21 --out "$AMZN/amzn-20120621.mbo.dbn.zst" \
   --message "$DATA"/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv \
-  --orderbook "$DATA"/lobster/AMZN_2012-06-21_34200000_57600000_orderbook_1.csv
-echo "== the ESH4 MBO file as Parquet (readable by pyarrow, DuckDB, Polars, BigQuery)"
-$P dbn to-parquet "$DATA"/dbn/cme/esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst --out "$OUT/parquet"
-$P parquet schema "$OUT/parquet/esh4-glbx-mdp3-20231225-to2330.mbo.mbo.parquet"
-echo "== the CME MBO samples in a Hive-partitioned lake (DuckDB: read_parquet('out/lake/**/*.parquet', hive_partitioning = true))"
-$P lake write-dbn "$DATA"/dbn/cme/*.mbo.dbn.zst --lake "$OUT/lake" --table mbo --overwrite
-$P lake ls "$OUT/lake"
+  --orderbook "$DATA"/lobster/AMZN_2012-06-21_34200000_57600000_orderbook_1.csv | head -2
+
+echo "== the pipeline: bronze, selection map, levels, silver (config/sample.yaml sets the ES analysis window to the 18:00 ET reopen)"
+$P run --layer all --symbol ES --symbol AMZN --lake "$LAKE" --config config/sample.yaml --workers 2 --report "$OUT/run-report.json"
+echo "== a second run finds every partition complete and skips it"
+$P run --layer all --symbol ES --symbol AMZN --lake "$LAKE" --config config/sample.yaml --quiet | head -7
+echo "== the contract selected for each ES trade date, and why"
+for f in "$LAKE"/silver/product_type=future/symbol=ES/table=selection_map/dt=*/part-00000.parquet; do
+  $P parquet cat "$f" --columns trade_date,contract,volume,share,selected,reason
+done
+echo "== ES levels of trade date 2023-12-26 (null price: the reason says why)"
+$P parquet cat "$LAKE/silver/product_type=future/symbol=ES/table=levels/dt=2023-12-26/part-00000.parquet" \
+  --columns level_id,price,known_at,trades,reason
+echo "== first silver rows at the ES opening-range high (asks at/beyond the level, best-quote offsets, order-flow imbalance)"
+$P parquet cat "$LAKE/silver/product_type=future/symbol=ES/table=level_vacuum_5s/dt=2023-12-26/part-00000.parquet" --limit 4 \
+  --columns level_id,window_start,u_beyond_at_ask_depth,u_beyond_at_ask_added,u_beyond_at_ask_pulled,u_beyond_at_ask_filled,u_x_bid,u_x_ask,u_ofi
+echo "== query the lake with DuckDB: read_parquet('$LAKE/silver/*/*/table=level_vacuum_5s/*/*.parquet', hive_partitioning = true)"

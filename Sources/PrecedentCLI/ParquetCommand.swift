@@ -62,8 +62,19 @@ struct ParquetCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print rows as JSON lines (one object per row).")
         @OptionGroup var input: FileArgument
         @Option(help: "Stop after this many rows.") var limit: Int?
+        @Option(help: ArgumentHelp("Only these top-level columns, comma-separated, in this order.", valueName: "a,b,…"))
+        var columns: String?
         func run() throws {
             let r = try ParquetReader(path: input.file)
+            var picked = Array(r.fields.indices)
+            if let columns {
+                picked = try columns.split(separator: ",").map { name in
+                    guard let i = r.fields.firstIndex(where: { $0.name == name }) else {
+                        throw ValidationError("no column '\(name)' in \(input.file) (it has \(r.fields.map(\.name).prefix(12).joined(separator: ", "))…)")
+                    }
+                    return i
+                }
+            }
             var out = StandardOutput()
             defer { out.flush() }
             var printed = 0
@@ -71,7 +82,7 @@ struct ParquetCommand: ParsableCommand {
                 let cols = try r.rowGroup(g)
                 for row in 0..<(cols.first?.count ?? 0) {
                     if let limit, printed >= limit { return }
-                    out.line(JSONText.object(zip(r.fields, cols).map { ($0.name, $1.json(at: row, field: $0)) }))
+                    out.line(JSONText.object(picked.map { (r.fields[$0].name, cols[$0].json(at: row, field: r.fields[$0])) }))
                     printed += 1
                 }
             }

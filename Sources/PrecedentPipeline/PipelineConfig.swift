@@ -18,6 +18,16 @@ public struct SelectionRules: Codable, Sendable, Equatable {
         case dominance, liquidityFloor = "liquidity_floor", minRunDays = "min_run_days", lookbackDays = "lookback_days"
     }
     public init() {}
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        // As a decimal (YAML writers print 0.8 as 8e-1 otherwise).
+        try c.encode(Decimal(string: String(dominance)) ?? Decimal(dominance), forKey: .dominance)
+        try c.encode(liquidityFloor, forKey: .liquidityFloor)
+        try c.encode(minRunDays, forKey: .minRunDays)
+        try c.encode(lookbackDays, forKey: .lookbackDays)
+    }
+
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         dominance = try c.decodeIfPresent(Double.self, forKey: .dominance) ?? 0.8

@@ -1,0 +1,102 @@
+import Foundation
+import PrecedentCore
+import PrecedentLake
+import PrecedentTestSupport
+import Testing
+
+/// `precedent run` end to end on the sample data, as the demo lays it out.
+@Suite struct RunCommandTests {
+    static let config = Fixtures.repositoryRoot.appendingPathComponent("config/sample.yaml").path
+
+    /// Raw inputs: the CME files linked in place, the LOBSTER day imported with `precedent import lobster`.
+    static func makeRaw(_ lake: String) throws {
+        let fm = FileManager.default
+        let mbo = lake + "/raw/source=databento/product_type=future/symbol=ES/table=market_by_order_dbn"
+        let defs = lake + "/raw/source=databento/product_type=future/symbol=ES/table=definition_dbn"
+        let amzn = lake + "/raw/source=lobster/product_type=equity/symbol=AMZN/table=market_by_order_dbn"
+        for d in [mbo, defs, amzn] { try fm.createDirectory(atPath: d, withIntermediateDirectories: true) }
+        for n in ["esh4-glbx-mdp3-20231224.mbo.dbn.zst", "esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst",
+                  "esm4-glbx-mdp3-20240508T000000-000002.mbo.dbn.zst"] {
+            try fm.createSymbolicLink(atPath: mbo + "/" + n, withDestinationPath: Fixtures.path("dbn/cme/" + n))
+        }
+        for n in ["definition-glbx-es-fut.dbn.zst", "definition-glbx-es-futspread.dbn.zst"] {
+            try fm.createSymbolicLink(atPath: defs + "/" + n, withDestinationPath: Fixtures.path("dbn/cme/" + n))
+        }
+        let r = try runPrecedent(["import", "lobster", "--symbol", "AMZN", "--date", "2012-06-21", "--out", amzn + "/amzn.mbo.dbn.zst",
+                                  "--message", Fixtures.path("lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv"),
+                                  "--orderbook", Fixtures.path("lobster/AMZN_2012-06-21_34200000_57600000_orderbook_1.csv")])
+        try #require(r.status == 0, "\(r.stderr)")
+    }
+
+    static func runArgs(_ lake: String, _ extra: [String] = []) -> [String] {
+        ["run", "--layer", "all", "--symbol", "ES", "--symbol", "AMZN", "--lake", lake, "--config", config, "--quiet"] + extra
+    }
+
+    static func dataFiles(_ lake: String) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        let walker = FileManager.default.enumerator(atPath: lake)!
+        while let rel = walker.nextObject() as? String {
+            if rel.hasSuffix(".parquet") { out[rel] = try Data(contentsOf: URL(fileURLWithPath: lake + "/" + rel)) }
+        }
+        return out
+    }
+
+    /// Killing the runner with SIGKILL at random moments, then running again,
+    /// gives exactly the files of an uninterrupted run; in between, no
+    /// partition is marked complete without its data, and every visible data
+    /// file is a whole Parquet file.
+    @Test func sigkillMidRunThenRerunEqualsAnUninterruptedRun() throws {
+        let reference = Oracle.temporaryPath("-lake"), killed = Oracle.temporaryPath("-lake")
+        defer { for d in [reference, killed] { try? FileManager.default.removeItem(atPath: d) } }
+        try Self.makeRaw(reference)
+        try Self.makeRaw(killed)
+        let ok = try runPrecedent(Self.runArgs(reference))
+        try #require(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+        let expected = try Self.dataFiles(reference)
+        try #require(expected.count == 16)
+
+        let binary = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent")
+        var random = SeededRandom(seed: 20_231_226)
+        var kills = 0
+        for round in 0..<10 {
+            let p = Process()
+            p.executableURL = binary
+            // Every other round rewrites complete partitions, so kills also land in overwrites.
+            p.arguments = Self.runArgs(killed, round % 2 == 1 ? ["--overwrite", "--workers", "2"] : [])
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(UInt32.random(in: 20_000...2_500_000, using: &random))
+            if p.isRunning { kill(p.processIdentifier, SIGKILL); kills += 1 }
+            p.waitUntilExit()
+            let lake = Lake(root: killed)
+            for key in lake.partitions() where key.layer != "raw" {
+                let dir = lake.path(key)
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+                if lake.isComplete(key) {
+                    #expect(names.contains(Lake.dataFile) && names.contains(Lake.manifestFile), "round \(round): \(key) complete without its files")
+                }
+                for n in names where n.hasSuffix(".parquet") {
+                    #expect((try? ParquetReader(path: dir + "/" + n)) != nil, "round \(round): \(dir)/\(n) is visible but not a whole Parquet file")
+                }
+            }
+        }
+        #expect(kills >= 5, "too few runs were killed mid-way (\(kills)) for the test to mean anything")
+        let final = try runPrecedent(Self.runArgs(killed))
+        #expect(final.status == 0, "\(final.stdout)\(final.stderr)")
+        #expect(try Self.dataFiles(killed) == expected)
+    }
+
+    @Test func helpAndErrorsTeach() throws {
+        let help = try runPrecedent(["run", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("--layer") && help.stdout.contains("selection"))
+        let noSymbol = try runPrecedent(["run", "--lake", "/nonexistent"])
+        #expect(noSymbol.status != 0 && noSymbol.stderr.contains("--symbol"))
+        let badDates = try runPrecedent(["run", "--symbol", "ES", "--dates", "2024-05-08:2024-01-01"])
+        #expect(badDates.status != 0 && badDates.stderr.contains("--dates"))
+        let unknown = try runPrecedent(["run", "--symbol", "XYZ", "--lake", Oracle.temporaryPath("-lake")])
+        #expect(unknown.status == 2 && unknown.stderr.contains("unknown root 'XYZ'") && unknown.stderr.contains("--config"))
+        let printed = try runPrecedent(["run", "--print-config"])
+        #expect(printed.status == 0 && printed.stdout.contains("window_seconds: 5") && printed.stdout.contains("dominance: 0.8"))
+    }
+}
