@@ -13,7 +13,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput on a real file (used by Benchmarks/*.py).",
-        subcommands: [DBNBench.self, BookBench.self, ParquetBench.self])
+        subcommands: [DBNBench.self, BookBench.self, ParquetBench.self, PipelineBench.self])
 }
 
 struct BenchOptions: ParsableArguments {
@@ -125,6 +125,8 @@ struct ParquetBench: ParsableCommand {
     @Option(help: "Compression: zstd, snappy, gzip or none.") var compression = "zstd"
     @Option(help: "Rows per row group.") var rowGroupSize = 131_072
     @Option(help: "Where to write the table.") var out = "/tmp/precedent-bench.parquet"
+    @Flag(inversion: .prefixedNo, help: "fsync each file before renaming it into place (as the lake does; pyarrow does not).")
+    var durable = true
 
     func run() throws {
         guard let codec = ParquetCompression(name: compression) else { throw ValidationError("unknown --compression") }
@@ -141,7 +143,7 @@ struct ParquetBench: ParsableCommand {
         let rows = groups.reduce(0) { $0 + ($1.first?.count ?? 0) }
         var start = monotonicNanos()
         for _ in 0..<options.repeat {
-            let w = try ParquetWriter(path: out, fields: b.fields, compression: codec)
+            let w = try ParquetWriter(path: out, fields: b.fields, compression: codec, durable: durable)
             for g in groups { try w.write(rowGroup: g) }
             try w.close()
         }

@@ -14,13 +14,16 @@ public struct DBNTableBuilder {
     public let fields: [ParquetField]
     private let specs: [FieldSpec]
     private let decimalPrices: Bool
-    private var columns: [Accumulator]
     private var scratch: [UInt8]
     public private(set) var count = 0
 
     enum Accumulator {
-        case i32([Int32?]), i64([Int64?]), f64([Double?]), bytes([[UInt8]?])
+        case i32([Int32?]), i64([Int64?]), f64([Double?]), bytes(ByteArrayColumn)
     }
+    /// Where each output column accumulates: its kind and index in the typed stores below.
+    private enum Slot { case i32(Int), i64(Int), f64(Int), bytes(Int) }
+    private var slots: [Slot] = []
+    private var i32: [[Int32?]] = [], i64: [[Int64?]] = [], f64: [[Double?]] = [], bytes: [ByteArrayColumn] = []
 
     public init(layout: any DBNRecordLayout.Type, decimalPrices: Bool = false) {
         self.layout = layout
@@ -52,11 +55,18 @@ public struct DBNTableBuilder {
             case .timestamp:
                 fields.append(ParquetField(f.name, .int64, logical: .timestamp(.nanos, utc: true), nullable: true)); columns.append(.i64([]))
             case .char, .string:
-                fields.append(ParquetField(f.name, .byteArray, logical: .string)); columns.append(.bytes([]))
+                fields.append(ParquetField(f.name, .byteArray, logical: .string)); columns.append(.bytes(ByteArrayColumn()))
             }
         }
         self.fields = fields
-        self.columns = columns
+        for c in columns {
+            switch c {
+            case .i32: slots.append(.i32(i32.count)); i32.append([])
+            case .i64: slots.append(.i64(i64.count)); i64.append([])
+            case .f64: slots.append(.f64(f64.count)); f64.append([])
+            case .bytes: slots.append(.bytes(bytes.count)); bytes.append(ByteArrayColumn())
+            }
+        }
     }
 
     /// The table's schema with column docs, for Avro and BigQuery export.
@@ -84,9 +94,9 @@ public struct DBNTableBuilder {
             var c = 0
             for f in specs {
                 let q = UnsafeRawPointer(p) + f.offset
-                func push32(_ v: Int32?) { if case .i32(var a) = columns[c] { columns[c] = .i32([]); a.append(v); columns[c] = .i32(a) } }
-                func push64(_ v: Int64?) { if case .i64(var a) = columns[c] { columns[c] = .i64([]); a.append(v); columns[c] = .i64(a) } }
-                func pushBytes(_ v: [UInt8]) { if case .bytes(var a) = columns[c] { columns[c] = .bytes([]); a.append(v); columns[c] = .bytes(a) } }
+                func push32(_ v: Int32?) { if case .i32(let k) = slots[c] { i32[k].append(v) } }
+                func push64(_ v: Int64?) { if case .i64(let k) = slots[c] { i64[k].append(v) } }
+                func pushBytes(_ v: UnsafeRawBufferPointer) { if case .bytes(let k) = slots[c] { bytes[k].append(bytes: v) } }
                 switch f.kind {
                 case .u8, .flags: push32(Int32(q.load(as: UInt8.self)))
                 case .u16: push32(Int32(q.loadUnaligned(as: UInt16.self).littleEndian))
@@ -101,17 +111,16 @@ public struct DBNTableBuilder {
                     push64(price.isDefined ? price.rawValue : nil)
                     if decimalPrices {
                         c += 1
-                        if case .f64(var a) = columns[c] { columns[c] = .f64([]); a.append(price.doubleValue); columns[c] = .f64(a) }
+                        if case .f64(let k) = slots[c] { f64[k].append(price.doubleValue) }
                     }
                 case .timestamp:
                     let t = UnixNanos(rawValue: q.loadUnaligned(as: UInt64.self).littleEndian)
                     push64(t.isDefined ? Int64(bitPattern: t.rawValue) : nil)
                 case .char:
-                    let b = q.load(as: UInt8.self)
-                    pushBytes(b == 0 ? [] : [b])
+                    pushBytes(UnsafeRawBufferPointer(start: q, count: q.load(as: UInt8.self) == 0 ? 0 : 1))
                 case .string(let width):
                     let raw = UnsafeRawBufferPointer(start: q, count: width)
-                    pushBytes(Array(raw[..<(raw.firstIndex(of: 0) ?? width)]))
+                    pushBytes(UnsafeRawBufferPointer(rebasing: raw[..<(raw.firstIndex(of: 0) ?? width)]))
                 }
                 c += 1
             }
@@ -124,21 +133,17 @@ public struct DBNTableBuilder {
     public mutating func take() -> [ParquetColumn] {
         defer {
             count = 0
-            columns = columns.map {
-                switch $0 {
-                case .i32: .i32([])
-                case .i64: .i64([])
-                case .f64: .f64([])
-                case .bytes: .bytes([])
-                }
-            }
+            for k in i32.indices { i32[k] = [] }
+            for k in i64.indices { i64[k] = [] }
+            for k in f64.indices { f64[k] = [] }
+            for k in bytes.indices { bytes[k] = ByteArrayColumn() }
         }
-        return columns.map {
+        return slots.map {
             switch $0 {
-            case .i32(let a): .int32(a)
-            case .i64(let a): .int64(a)
-            case .f64(let a): .double(a)
-            case .bytes(let a): .byteArray(a)
+            case .i32(let k): .int32(i32[k])
+            case .i64(let k): .int64(i64[k])
+            case .f64(let k): .double(f64[k])
+            case .bytes(let k): .bytes(bytes[k])
             }
         }
     }

@@ -5,7 +5,6 @@ extension ParquetColumn {
     /// type: unsigned integers unsigned, strings as text, timestamps and dates
     /// as their stored integers, null as `null`.
     public func json(at row: Int, field: ParquetField) -> String {
-        func text(_ bytes: [UInt8]) -> String { JSONText.quoted(String(decoding: bytes, as: UTF8.self)) }
         switch self {
         case .group(let children, let present):
             if present?[row] == false { return "null" }
@@ -23,7 +22,7 @@ extension ParquetColumn {
             return field.isUnsigned ? String(UInt64(bitPattern: x)) : String(x)
         case .float(let v): return v[row].map { $0.isFinite ? "\($0)" : "null" } ?? "null"
         case .double(let v): return v[row].map { $0.isFinite ? "\($0)" : "null" } ?? "null"
-        case .byteArray(let v): return v[row].map(text) ?? "null"
+        case .bytes(let v): return v.string(row).map(JSONText.quoted) ?? "null"
         }
     }
 }

@@ -18,17 +18,28 @@ extension ParquetCompression {
         self = c
     }
 
-    func compress(_ input: [UInt8]) throws -> [UInt8] {
+    /// The zstd level Precedent writes with: 1, Arrow's (pyarrow's) default, so files compare like for like.
+    public static let zstdLevel: Int32 = 1
+
+    /// `zstd`: a context reused across pages (`ZSTD_compress` would build and free one per call).
+    func compress(_ input: [UInt8], zstd context: ZstdContext? = nil) throws -> [UInt8] {
         switch self {
         case .none:
             return input
         case .zstd:
-            var out = [UInt8](repeating: 0, count: ZSTD_compressBound(input.count))
-            let n = out.withUnsafeMutableBytes { o in
-                input.withUnsafeBytes { i in ZSTD_compress(o.baseAddress, o.count, i.baseAddress, i.count, 3) }
+            let bound = ZSTD_compressBound(input.count)
+            var n = 0
+            let out = [UInt8](unsafeUninitializedCapacity: bound) { o, initialized in
+                n = input.withUnsafeBytes { i in
+                    if let c = context?.compression {
+                        ZSTD_compressCCtx(c, o.baseAddress, bound, i.baseAddress, i.count, Self.zstdLevel)
+                    } else {
+                        ZSTD_compress(o.baseAddress, bound, i.baseAddress, i.count, Self.zstdLevel)
+                    }
+                }
+                initialized = ZSTD_isError(n) == 0 ? n : 0
             }
             guard ZSTD_isError(n) == 0 else { throw ParquetError("zstd compression failed") }
-            out.removeLast(out.count - n)
             return out
         case .snappy:
             var length = snappy_max_compressed_length(input.count)
@@ -66,8 +77,23 @@ extension ParquetCompression {
     }
 
     /// Decompresses a page whose uncompressed size is known from its header.
-    func decompress(_ input: ArraySlice<UInt8>, uncompressedSize: Int) throws -> [UInt8] {
+    func decompress(_ input: ArraySlice<UInt8>, uncompressedSize: Int, zstd context: ZstdContext? = nil) throws -> [UInt8] {
         guard uncompressedSize >= 0, uncompressedSize < 1 << 31 else { throw ParquetError("page size \(uncompressedSize) is invalid") }
+        if self == .zstd {
+            var n = 0
+            let out = [UInt8](unsafeUninitializedCapacity: uncompressedSize) { o, initialized in
+                n = input.withUnsafeBytes { i in
+                    if let d = context?.decompression {
+                        ZSTD_decompressDCtx(d, o.baseAddress, uncompressedSize, i.baseAddress, i.count)
+                    } else {
+                        ZSTD_decompress(o.baseAddress, uncompressedSize, i.baseAddress, i.count)
+                    }
+                }
+                initialized = ZSTD_isError(n) == 0 && n == uncompressedSize ? n : 0
+            }
+            guard ZSTD_isError(n) == 0, n == uncompressedSize else { throw ParquetError("corrupt zstd page") }
+            return out
+        }
         var out = [UInt8](repeating: 0, count: uncompressedSize)
         switch self {
         case .none:
@@ -109,5 +135,17 @@ extension ParquetCompression {
             guard r == Z_STREAM_END, Int(stream.total_out) == uncompressedSize else { throw ParquetError("corrupt gzip page") }
         }
         return out
+    }
+}
+
+/// zstd compression and decompression contexts, reused across the pages of one file
+/// (creating them is cheap; their work memory is allocated on first use).
+final class ZstdContext {
+    let compression: OpaquePointer? = ZSTD_createCCtx()
+    let decompression: OpaquePointer? = ZSTD_createDCtx()
+
+    deinit {
+        ZSTD_freeCCtx(compression)
+        ZSTD_freeDCtx(decompression)
     }
 }

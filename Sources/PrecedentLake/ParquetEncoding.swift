@@ -17,18 +17,6 @@ enum ParquetEncoding {
         out.append(UInt8(v))
     }
 
-    /// Definition levels (at most 255, stored in one byte per run) as RLE runs.
-    static func definitionLevels(_ levels: [UInt8], to out: inout [UInt8]) {
-        var i = 0
-        while i < levels.count {
-            var j = i + 1
-            while j < levels.count && levels[j] == levels[i] { j += 1 }
-            varint(UInt64(j - i) << 1, to: &out)
-            out.append(levels[i])
-            i = j
-        }
-    }
-
     /// Bits needed for definition levels up to `maxLevel`.
     static func bitWidth(_ maxLevel: Int) -> Int {
         var w = 0
@@ -36,37 +24,114 @@ enum ParquetEncoding {
         return w
     }
 
-    /// PLAIN values of the non-null entries; also the definition levels.
-    static func plain(_ column: ParquetColumn, into out: inout [UInt8]) -> [Bool] {
-        var present: [Bool] = []
-        present.reserveCapacity(column.count)
-        func fixed<T: FixedWidthInteger>(_ values: [T?]) {
-            for v in values { present.append(v != nil); if let v { appendLE(v, to: &out) } }
+    /// PLAIN values of the non-null entries of `column`, written into `out`
+    /// (replacing its contents); returns which rows are non-null, or nil when all are.
+    static func plain(_ column: ParquetColumn, into out: inout [UInt8]) -> [Bool]? {
+        var present: [Bool]? = nil
+        func markNull(_ row: Int, _ n: Int) {
+            if present == nil { present = [Bool](repeating: true, count: n) }
+            present![row] = false
+        }
+        /// Stores `n` values of `size` bytes given by `store(row, pointer) -> stored?` in one buffer.
+        func fixed(_ n: Int, _ size: Int, _ store: (Int, UnsafeMutableRawPointer) -> Bool) {
+            out = [UInt8](unsafeUninitializedCapacity: n * size) { buffer, initialized in
+                let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+                var k = 0
+                for row in 0..<n {
+                    if store(row, base + k * size) { k += 1 } else { markNull(row, n) }
+                }
+                initialized = k * size
+            }
         }
         switch column {
         case .boolean(let values):
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(values.count / 8 + 1)
             var byte: UInt8 = 0, bits = 0
-            for v in values {
-                present.append(v != nil)
-                guard let v else { continue }
+            for (row, v) in values.enumerated() {
+                guard let v else { markNull(row, values.count); continue }
                 if v { byte |= 1 << bits }
                 bits += 1
-                if bits == 8 { out.append(byte); byte = 0; bits = 0 }
+                if bits == 8 { bytes.append(byte); byte = 0; bits = 0 }
             }
-            if bits > 0 { out.append(byte) }
-        case .int32(let values): fixed(values)
-        case .int64(let values): fixed(values)
-        case .float(let values): fixed(values.map { $0.map(\.bitPattern) })
-        case .double(let values): fixed(values.map { $0.map(\.bitPattern) })
-        case .byteArray(let values):
-            for v in values {
-                present.append(v != nil)
-                if let v { appendLE(UInt32(v.count), to: &out); out += v }
+            if bits > 0 { bytes.append(byte) }
+            out = bytes
+        case .int32(let values): present = plainIntegers(values, into: &out)
+        case .int64(let values): present = plainIntegers(values, into: &out)
+        case .float(let values):
+            values.withUnsafeBufferPointer { v in
+                fixed(v.count, 4) { r, p in
+                    guard let x = v[r] else { return false }
+                    p.storeBytes(of: x.bitPattern.littleEndian, as: UInt32.self); return true
+                }
+            }
+        case .double(let values):
+            values.withUnsafeBufferPointer { v in
+                fixed(v.count, 8) { r, p in
+                    guard let x = v[r] else { return false }
+                    p.storeBytes(of: x.bitPattern.littleEndian, as: UInt64.self); return true
+                }
+            }
+        case .bytes(let values):
+            let n = values.count
+            present = values.validity
+            let total = 4 * n + values.bytes.count
+            out = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+                let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+                var k = 0
+                values.bytes.withUnsafeBytes { src in
+                    values.offsets.withUnsafeBufferPointer { off in
+                        for row in 0..<n where !values.isNull(row) {
+                            let len = off[row + 1] - off[row]
+                            (base + k).storeBytes(of: UInt32(len).littleEndian, as: UInt32.self)
+                            k += 4
+                            if len > 0 { (base + k).copyMemory(from: src.baseAddress! + off[row], byteCount: len) }
+                            k += len
+                        }
+                    }
+                }
+                initialized = k
             }
         case .group:
             preconditionFailure("groups are written leaf by leaf")
         }
         return present
+    }
+
+    /// PLAIN little-endian integers of the non-null values; which rows are non-null (nil: all).
+    static func plainIntegers<T: FixedWidthInteger>(_ values: [T?], into out: inout [UInt8]) -> [Bool]? {
+        let n = values.count, size = MemoryLayout<T>.size
+        var present: [Bool]? = nil
+        out = [UInt8](unsafeUninitializedCapacity: n * size) { buffer, initialized in
+            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+            var k = 0
+            values.withUnsafeBufferPointer { v in
+                for row in 0..<n {
+                    if let x = v[row] {
+                        (base + k).storeBytes(of: x.littleEndian, as: T.self)
+                        k += size
+                    } else {
+                        if present == nil { present = [Bool](repeating: true, count: n) }
+                        present![row] = false
+                    }
+                }
+            }
+            initialized = k
+        }
+        return present
+    }
+
+    /// Definition levels of `rows` rows as RLE runs, each run's level from `level(row)`.
+    static func definitionLevels(rows: Int, to out: inout [UInt8], _ level: (Int) -> UInt8) {
+        var i = 0
+        while i < rows {
+            let l = level(i)
+            var j = i + 1
+            while j < rows && level(j) == l { j += 1 }
+            varint(UInt64(j - i) << 1, to: &out)
+            out.append(l)
+            i = j
+        }
     }
 
     // MARK: reading
@@ -117,6 +182,40 @@ enum ParquetEncoding {
         return out
     }
 
+    /// Decodes a PLAIN page of `rows` rows straight into a column (nulls where
+    /// `present` is false; nil `present`: every row has a value), in one pass.
+    /// Returns nil for types this fast path does not cover.
+    static func decodePlainRows(_ data: ArraySlice<UInt8>, type: ParquetPhysicalType, present: [Bool]?,
+                                rows: Int) throws -> ParquetColumn? {
+        let values = present.map { $0.reduce(0) { $0 + ($1 ? 1 : 0) } } ?? rows
+        func fixed<T>(_: T.Type, _ size: Int, _ load: (UnsafeRawPointer) -> T) throws -> [T?] {
+            guard values * size <= data.count else { throw ParquetError("PLAIN values end early") }
+            return data.withUnsafeBytes { raw in
+                var k = 0
+                let base = raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                return [T?](unsafeUninitializedCapacity: rows) { out, initialized in
+                    if let present {
+                        for r in 0..<rows {
+                            if present[r] { out.initializeElement(at: r, to: load(base + k)); k += size } else {
+                                out.initializeElement(at: r, to: nil)
+                            }
+                        }
+                    } else {
+                        for r in 0..<rows { out.initializeElement(at: r, to: load(base + r * size)) }
+                    }
+                    initialized = rows
+                }
+            }
+        }
+        switch type {
+        case .int32: return .int32(try fixed(Int32.self, 4) { Int32(littleEndian: $0.loadUnaligned(as: Int32.self)) })
+        case .int64: return .int64(try fixed(Int64.self, 8) { Int64(littleEndian: $0.loadUnaligned(as: Int64.self)) })
+        case .float: return .float(try fixed(Float.self, 4) { Float(bitPattern: UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) })
+        case .double: return .double(try fixed(Double.self, 8) { Double(bitPattern: UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) })
+        default: return nil
+        }
+    }
+
     /// Decodes `count` PLAIN values of `type` (non-null values only).
     static func decodePlain(_ data: ArraySlice<UInt8>, type: ParquetPhysicalType, count: Int) throws -> PlainValues {
         var p = data.startIndex
@@ -131,7 +230,11 @@ enum ParquetEncoding {
                 data.withUnsafeBytes { i in o.baseAddress!.copyMemory(from: i.baseAddress! + (p - data.startIndex), byteCount: count * size) }
             }
             p += count * size
+            #if _endian(big)
             return out.map { T(littleEndian: $0) }
+            #else
+            return out
+            #endif
         }
         switch type {
         case .boolean:
@@ -142,17 +245,23 @@ enum ParquetEncoding {
         case .float: return .float(try le(UInt32.self).map(Float.init(bitPattern:)))
         case .double: return .double(try le(UInt64.self).map(Double.init(bitPattern:)))
         case .byteArray:
-            var out: [[UInt8]] = []
-            out.reserveCapacity(count)
-            for _ in 0..<count {
-                try need(4)
-                let n = Int(UInt32(data[p]) | UInt32(data[p + 1]) << 8 | UInt32(data[p + 2]) << 16 | UInt32(data[p + 3]) << 24)
-                p += 4
-                try need(n)
-                out.append(Array(data[p..<p + n]))
-                p += n
+            var offsets = [Int](repeating: 0, count: count + 1)
+            var bytes: [UInt8] = []
+            try data.withUnsafeBytes { raw in
+                var q = p - data.startIndex
+                bytes.reserveCapacity(max(0, raw.count - q - 4 * count))
+                for i in 0..<count {
+                    guard q + 4 <= raw.count else { throw ParquetError("PLAIN values end early") }
+                    let n = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: q, as: UInt32.self)))
+                    q += 4
+                    guard n <= raw.count - q else { throw ParquetError("PLAIN values end early") }
+                    bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[q..<q + n]))
+                    offsets[i + 1] = bytes.count
+                    q += n
+                }
+                p = q + data.startIndex
             }
-            return .byteArray(out)
+            return .byteArray(ByteArrayColumn(offsets: offsets, bytes: bytes, validity: nil))
         case .int96, .fixedLenByteArray:
             throw ParquetError("physical type \(type) is not supported")
         }
@@ -161,7 +270,7 @@ enum ParquetEncoding {
 
 /// Non-null values of one page.
 enum PlainValues {
-    case boolean([Bool]), int32([Int32]), int64([Int64]), float([Float]), double([Double]), byteArray([[UInt8]])
+    case boolean([Bool]), int32([Int32]), int64([Int64]), float([Float]), double([Double]), byteArray(ByteArrayColumn)
 
     var count: Int {
         switch self {
@@ -183,7 +292,10 @@ enum PlainValues {
         case .int64(let v): return .int64(indices.map { v[Int($0)] })
         case .float(let v): return .float(indices.map { v[Int($0)] })
         case .double(let v): return .double(indices.map { v[Int($0)] })
-        case .byteArray(let v): return .byteArray(indices.map { v[Int($0)] })
+        case .byteArray(let v):
+            var out = ByteArrayColumn()
+            for i in indices { out.append(v[Int(i)]) }
+            return .byteArray(out)
         }
     }
 }

@@ -10,13 +10,13 @@ public struct ParquetReader {
     public let rowGroupCount: Int
     public let createdBy: String?
     private let data: [UInt8]
+    private let zstd = ZstdContext()
     private let rowGroups: [ThriftValue]
     /// The stored columns in file order: top-level field index, leaf field, max definition level.
     private let leaves: [(top: Int, field: ParquetField, maxLevel: Int, groupNullable: Bool)]
 
     public init(path: String) throws {
-        guard let d = FileManager.default.contents(atPath: path) else { throw ParquetError("cannot read", file: path) }
-        try self.init(bytes: Array(d), name: path)
+        try self.init(bytes: try Self.readFile(path), name: path)
     }
 
     public init(bytes: [UInt8], name: String = "<memory>") throws {
@@ -151,6 +151,28 @@ public struct ParquetReader {
         }
     }
 
+    /// The whole file in one buffer (one copy, no `Data` in between).
+    static func readFile(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw ParquetError("cannot read: \(String(cString: strerror(errno)))", file: path) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw ParquetError("cannot stat", file: path) }
+        let size = Int(st.st_size)
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var done = 0
+            while done < size {
+                let n = read(fd, buffer.baseAddress! + done, size - done)
+                if n <= 0 { if n < 0 && errno == EINTR { continue }; failed = n < 0; break }
+                done += n
+            }
+            initialized = done
+        }
+        if failed { throw ParquetError("read failed: \(String(cString: strerror(errno)))", file: path) }
+        return bytes
+    }
+
     /// Every row group concatenated, per column.
     public func readAll() throws -> [ParquetColumn] {
         var out: [ParquetColumn]? = nil
@@ -190,11 +212,11 @@ public struct ParquetReader {
             switch type {
             case 2:  // dictionary page
                 let n = Int(header[7]?[1]?.int ?? 0)
-                let raw = try codec.decompress(body, uncompressedSize: Int(uncompressed))
+                let raw = try codec.decompress(body, uncompressedSize: Int(uncompressed), zstd: zstd)
                 dictionary = try ParquetEncoding.decodePlain(raw[...], type: field.type, count: n)
             case 0:  // data page v1: [levels with length][values], all compressed
                 guard let h = header[5], let n = h[1]?.int, let encoding = h[2]?.int else { throw ParquetError("data page without its header") }
-                let raw = try codec.decompress(body, uncompressedSize: Int(uncompressed))
+                let raw = try codec.decompress(body, uncompressedSize: Int(uncompressed), zstd: zstd)
                 var p = 0
                 var present = [Bool](repeating: true, count: Int(n))
                 if maxLevel > 0 {
@@ -206,9 +228,16 @@ public struct ParquetReader {
                     allLevels? += levels
                     p = 4 + len
                 }
-                let values = try decodeValues(raw[p...], encoding: Int32(encoding), count: present.lazy.filter { $0 }.count,
-                                              field: field, dictionary: dictionary)
-                out = out.appending(ParquetColumn.expand(values, present: present))
+                let column: ParquetColumn
+                if Int32(encoding) == ParquetEncoding.plain, let fast = try ParquetEncoding.decodePlainRows(
+                    raw[p...], type: field.type, present: maxLevel > 0 ? present : nil, rows: Int(n)) {
+                    column = fast
+                } else {
+                    let values = try decodeValues(raw[p...], encoding: Int32(encoding), count: present.lazy.filter { $0 }.count,
+                                                  field: field, dictionary: dictionary)
+                    column = ParquetColumn.expand(values, present: present)
+                }
+                out = out.count == 0 ? column : out.appending(column)
                 seen += n
             case 3:  // data page v2: levels uncompressed, then (maybe compressed) values
                 guard let h = header[8], let n = h[1]?.int, let nulls = h[2]?.int, let encoding = h[4]?.int,
@@ -227,11 +256,18 @@ public struct ParquetReader {
                 let isCompressed = h[7]?.bool ?? true
                 let valuesBody = body[levelsEnd...]
                 let raw = isCompressed && codec != .none
-                    ? try codec.decompress(valuesBody, uncompressedSize: Int(uncompressed) - Int(defLen + repLen))
+                    ? try codec.decompress(valuesBody, uncompressedSize: Int(uncompressed) - Int(defLen + repLen), zstd: zstd)
                     : Array(valuesBody)
                 let count = Int(n - nulls)
-                let values = try decodeValues(raw[...], encoding: Int32(encoding), count: count, field: field, dictionary: dictionary)
-                out = out.appending(ParquetColumn.expand(values, present: present))
+                let column: ParquetColumn
+                if Int32(encoding) == ParquetEncoding.plain, let fast = try ParquetEncoding.decodePlainRows(
+                    raw[...], type: field.type, present: maxLevel > 0 ? present : nil, rows: Int(n)) {
+                    column = fast
+                } else {
+                    let values = try decodeValues(raw[...], encoding: Int32(encoding), count: count, field: field, dictionary: dictionary)
+                    column = ParquetColumn.expand(values, present: present)
+                }
+                out = out.count == 0 ? column : out.appending(column)
                 seen += n
             default:
                 continue  // index pages and others carry no values
@@ -271,7 +307,7 @@ extension ParquetColumn {
         case .int64: .int64([])
         case .float: .float([])
         case .double: .double([])
-        default: .byteArray([])
+        default: .bytes(ByteArrayColumn())
         }
     }
 
@@ -285,7 +321,7 @@ extension ParquetColumn {
         case .int64(let v): return .int64(mask(v))
         case .float(let v): return .float(mask(v))
         case .double(let v): return .double(mask(v))
-        case .byteArray(let v): return .byteArray(mask(v))
+        case .bytes(let v): return .bytes(v.masked(by: present))
         }
     }
 
@@ -305,7 +341,15 @@ extension ParquetColumn {
         case .int64(let v): return .int64(spread(v))
         case .float(let v): return .float(spread(v))
         case .double(let v): return .double(spread(v))
-        case .byteArray(let v): return .byteArray(spread(v))
+        case .byteArray(let v):
+            // Offsets of the present values spread over all rows; nulls get empty ranges.
+            var offsets = [Int](repeating: 0, count: present.count + 1)
+            var k = 0
+            for (r, p) in present.enumerated() {
+                if p { k += 1 }
+                offsets[r + 1] = v.offsets[k]
+            }
+            return .bytes(ByteArrayColumn(offsets: offsets, bytes: v.bytes, validity: present))
         }
     }
 
@@ -317,7 +361,8 @@ extension ParquetColumn {
         case (.int64(let a), .int64(let b)): .int64(a + b)
         case (.float(let a), .float(let b)): .float(a + b)
         case (.double(let a), .double(let b)): .double(a + b)
-        case (.byteArray(let a), .byteArray(let b)): .byteArray(a + b)
+        case (.bytes(var a), .bytes(let b)):
+            { a.append(contentsOf: b); return .bytes(a) }()
         case (.group(let a, let pa), .group(let b, let pb)):
             .group(zip(a, b).map { $0.appending($1) },
                    present: pa == nil && pb == nil ? nil : (pa ?? Array(repeating: true, count: a.first?.count ?? 0))

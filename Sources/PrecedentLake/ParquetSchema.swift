@@ -70,7 +70,12 @@ public indirect enum ParquetColumn: Sendable, Equatable {
     case int64([Int64?])
     case float([Float?])
     case double([Double?])
-    case byteArray([[UInt8]?])
+    case bytes(ByteArrayColumn)
+
+    /// Byte strings (nil: null), stored columnar.
+    public static func byteArray(_ values: [[UInt8]?]) -> ParquetColumn { .bytes(ByteArrayColumn(values)) }
+    /// UTF-8 strings (nil: null), stored columnar.
+    public static func strings(_ values: [String?]) -> ParquetColumn { .bytes(ByteArrayColumn(strings: values)) }
 
     public var count: Int {
         switch self {
@@ -80,7 +85,7 @@ public indirect enum ParquetColumn: Sendable, Equatable {
         case .int64(let v): v.count
         case .float(let v): v.count
         case .double(let v): v.count
-        case .byteArray(let v): v.count
+        case .bytes(let v): v.count
         }
     }
 
@@ -93,7 +98,7 @@ public indirect enum ParquetColumn: Sendable, Equatable {
         case .int64: .int64
         case .float: .float
         case .double: .double
-        case .byteArray: .byteArray
+        case .bytes: .byteArray
         }
     }
 
@@ -106,7 +111,7 @@ public indirect enum ParquetColumn: Sendable, Equatable {
         case .int64(let v): v.firstIndex(where: { $0 == nil })
         case .float(let v): v.firstIndex(where: { $0 == nil })
         case .double(let v): v.firstIndex(where: { $0 == nil })
-        case .byteArray(let v): v.firstIndex(where: { $0 == nil })
+        case .bytes(let v): v.validity?.firstIndex(of: false)
         }
     }
 }

@@ -17,6 +17,7 @@ public final class ParquetWriter {
     private var rowGroups: [RowGroupMeta] = []
     private var closed = false
     /// Rows written so far.
+    private let zstd = ZstdContext()
     public var rowCount: Int { rowGroups.reduce(0) { $0 + Int($1.rows) } }
     public static let createdBy = "precedent version 0.1.0"
 
@@ -35,7 +36,13 @@ public final class ParquetWriter {
 
     struct RowGroupMeta { var rows: Int64; var offset: Int64; var chunks: [ChunkMeta] }
 
-    public init(path: String, fields: [ParquetField], compression: ParquetCompression = .zstd) throws {
+    /// Flush the file to disk (fsync) before renaming it into place; on by default, so a
+    /// file that appears under its name survives a power loss. The benchmark turns it
+    /// off to time the encoder as pyarrow's `write_table` (which does not sync) is timed.
+    public let durable: Bool
+
+    public init(path: String, fields: [ParquetField], compression: ParquetCompression = .zstd, durable: Bool = true) throws {
+        self.durable = durable
         for f in fields { try Self.check(f) }
         guard !fields.isEmpty else { throw ParquetError("a Parquet schema needs at least one column", file: path) }
         guard Set(fields.map(\.name)).count == fields.count else { throw ParquetError("column names repeat", file: path) }
@@ -160,17 +167,20 @@ public final class ParquetWriter {
             var page: [UInt8] = []
             if leaf.maxLevel > 0 {
                 let base: UInt8 = leaf.groupNullable ? 1 : 0
-                let levels: [UInt8] = (0..<rows).map { r in
-                    if leaf.groupPresent?[r] == false { return 0 }
-                    return base + (leaf.field.nullable && present[r] ? 1 : 0)
-                }
+                let own: UInt8 = leaf.field.nullable ? 1 : 0
                 var encoded: [UInt8] = []
-                ParquetEncoding.definitionLevels(levels, to: &encoded)
+                ParquetEncoding.definitionLevels(rows: rows, to: &encoded) { r in
+                    if leaf.groupPresent?[r] == false { return 0 }
+                    return base + (present?[r] ?? true ? own : 0)
+                }
+                page.reserveCapacity(4 + encoded.count + values.count)
                 ParquetEncoding.appendLE(UInt32(encoded.count), to: &page)
                 page += encoded
+                page += values
+            } else {
+                page = values
             }
-            page += values
-            let body = try compression.compress(page)
+            let body = try compression.compress(page, zstd: zstd)
             var h = ThriftWriter()
             h.beginStruct()
             h.i32(1, 0)  // DATA_PAGE
@@ -191,7 +201,7 @@ public final class ParquetWriter {
                                     values: Int64(rows),
                                     compressedSize: Int64(h.bytes.count + body.count),
                                     uncompressedSize: Int64(h.bytes.count + page.count),
-                                    nullCount: Int64(present.lazy.filter { !$0 }.count), min: mn, max: mx))
+                                    nullCount: Int64(present?.lazy.filter { !$0 }.count ?? 0), min: mn, max: mx))
         }
         rowGroups.append(RowGroupMeta(rows: Int64(rows), offset: start, chunks: chunks))
     }
@@ -248,7 +258,7 @@ public final class ParquetWriter {
         ParquetEncoding.appendLE(UInt32(m.bytes.count), to: &tail)
         tail += Array("PAR1".utf8)
         try write(tail)
-        try handle.synchronize()
+        if durable { try handle.synchronize() }
         try handle.close()
         closed = true
         try Lake.rename(temporaryPath, path)
@@ -302,41 +312,92 @@ public final class ParquetWriter {
 enum ParquetStatistics {
     static func minMax(_ c: ParquetColumn, unsigned: Bool) -> ([UInt8]?, [UInt8]?) {
         func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+        /// Min and max of the non-null values in one pass, by `less`.
+        func extremes<T>(_ v: [T?], _ less: (T, T) -> Bool) -> (T, T)? {
+            var lo: T? = nil, hi: T? = nil
+            for case let x? in v {
+                if let l = lo, let h = hi {
+                    if less(x, l) { lo = x }
+                    if less(h, x) { hi = x }
+                } else { lo = x; hi = x }
+            }
+            guard let lo, let hi else { return nil }
+            return (lo, hi)
+        }
         switch c {
         case .boolean(let v):
-            let xs = v.compactMap { $0 }
-            guard !xs.isEmpty else { return (nil, nil) }
-            return ([xs.contains(false) ? 0 : 1], [xs.contains(true) ? 1 : 0])
+            guard let (lo, hi) = extremes(v, { !$0 && $1 }) else { return (nil, nil) }
+            return ([lo ? 1 : 0], [hi ? 1 : 0])
         case .int32(let v):
-            let xs = v.compactMap { $0 }
-            guard !xs.isEmpty else { return (nil, nil) }
-            if unsigned {
-                let u = xs.map { UInt32(bitPattern: $0) }
-                return (le(u.min()!), le(u.max()!))
-            }
-            return (le(xs.min()!), le(xs.max()!))
+            if !unsigned, let (lo, hi) = integerExtremes(v) { return (le(lo), le(hi)) }
+            if unsigned, let (lo, hi) = unsignedExtremes(v, UInt32.self) { return (le(lo), le(hi)) }
+            guard let (lo, hi) = extremes(v, <) else { return (nil, nil) }
+            return (le(lo), le(hi))
         case .int64(let v):
-            let xs = v.compactMap { $0 }
-            guard !xs.isEmpty else { return (nil, nil) }
-            if unsigned {
-                let u = xs.map { UInt64(bitPattern: $0) }
-                return (le(u.min()!), le(u.max()!))
-            }
-            return (le(xs.min()!), le(xs.max()!))
+            if !unsigned, let (lo, hi) = integerExtremes(v) { return (le(lo), le(hi)) }
+            if unsigned, let (lo, hi) = unsignedExtremes(v, UInt64.self) { return (le(lo), le(hi)) }
+            guard let (lo, hi) = extremes(v, <) else { return (nil, nil) }
+            return (le(lo), le(hi))
         case .float(let v):
-            let xs = v.compactMap { $0 }.filter { !$0.isNaN }
-            guard !xs.isEmpty else { return (nil, nil) }
-            return (le(xs.min()!.bitPattern), le(xs.max()!.bitPattern))
+            guard let (lo, hi) = extremes(v.map { $0.flatMap { $0.isNaN ? nil : $0 } }, <) else { return (nil, nil) }
+            return (le(lo.bitPattern), le(hi.bitPattern))
         case .double(let v):
-            let xs = v.compactMap { $0 }.filter { !$0.isNaN }
-            guard !xs.isEmpty else { return (nil, nil) }
-            return (le(xs.min()!.bitPattern), le(xs.max()!.bitPattern))
-        case .byteArray(let v):
-            let xs = v.compactMap { $0 }
-            guard !xs.isEmpty else { return (nil, nil) }
-            return (xs.min { $0.lexicographicallyPrecedes($1) }, xs.max { $0.lexicographicallyPrecedes($1) })
+            guard let (lo, hi) = extremes(v.map { $0.flatMap { $0.isNaN ? nil : $0 } }, <) else { return (nil, nil) }
+            return (le(lo.bitPattern), le(hi.bitPattern))
+        case .bytes(let v):
+            var lo = -1, hi = -1
+            v.bytes.withUnsafeBufferPointer { b in
+                v.offsets.withUnsafeBufferPointer { o in
+                    let base = b.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                    func less(_ i: Int, _ j: Int) -> Bool {
+                        let li = o[i + 1] - o[i], lj = o[j + 1] - o[j]
+                        let n = min(li, lj)
+                        if n > 0 {
+                            // Short values (codes, symbols) compare inline; long ones with memcmp.
+                            if n <= 8 {
+                                for k in 0..<n where base[o[i] + k] != base[o[j] + k] { return base[o[i] + k] < base[o[j] + k] }
+                            } else {
+                                let c = memcmp(base + o[i], base + o[j], n)
+                                if c != 0 { return c < 0 }
+                            }
+                        }
+                        return li < lj
+                    }
+                    for i in 0..<v.count where !v.isNull(i) {
+                        if lo < 0 { lo = i; hi = i; continue }
+                        if less(i, lo) { lo = i } else if less(hi, i) { hi = i }
+                    }
+                }
+            }
+            return lo < 0 ? (nil, nil) : (v[lo], v[hi])
         case .group:
             return (nil, nil)
         }
+    }
+
+    /// Min and max of the non-null values compared as unsigned integers of the same width.
+    static func unsignedExtremes<T: FixedWidthInteger & SignedInteger, U: FixedWidthInteger & UnsignedInteger>(
+        _ v: [T?], _: U.Type) -> (U, U)? {
+        var lo = U.max, hi = U.min, any = false
+        v.withUnsafeBufferPointer { p in
+            for case let x? in p {
+                any = true
+                let u = U(truncatingIfNeeded: x)
+                lo = Swift.min(lo, u); hi = Swift.max(hi, u)
+            }
+        }
+        return any ? (lo, hi) : nil
+    }
+
+    /// Signed min and max of the non-null values (a tight loop for the common integer columns).
+    static func integerExtremes<T: FixedWidthInteger & SignedInteger>(_ v: [T?]) -> (T, T)? {
+        var lo = T.max, hi = T.min, any = false
+        v.withUnsafeBufferPointer { p in
+            for case let x? in p {
+                any = true
+                lo = Swift.min(lo, x); hi = Swift.max(hi, x)
+            }
+        }
+        return any ? (lo, hi) : nil
     }
 }

@@ -329,13 +329,13 @@ extension PipelineContext {
     public func knownLevels(root: String, date: CivilDate, contract: String) throws -> [LevelVacuumEngine.Level] {
         let (lk, _) = try require(Registry.levels, root, date, stage: "levels")
         let t = try Self.table(lake.path(lk) + "/" + Lake.dataFile)
-        guard case .byteArray(let cs)? = t["contract"], case .byteArray(let ids)? = t["level_id"],
+        guard case .bytes(let cs)? = t["contract"], case .bytes(let ids)? = t["level_id"],
               case .int64(let prices)? = t["price"], case .int64(let known)? = t["known_at"] else {
             throw PipelineError("levels table has unexpected columns", file: lake.path(lk), hint: "rewrite it with --overwrite")
         }
         var out: [LevelVacuumEngine.Level] = []
-        for i in cs.indices where cs[i].map({ String(decoding: $0, as: UTF8.self) }) == contract {
-            guard let price = prices[i], let id = ids[i].map({ String(decoding: $0, as: UTF8.self) }),
+        for i in 0..<cs.count where cs.string(i) == contract {
+            guard let price = prices[i], let id = ids.string(i),
                   let kind = LevelKind(rawValue: id), config.levels.contains(kind) else { continue }
             out.append(.init(id: id, price: price, knownAt: UnixNanos(rawValue: UInt64(known[i]!))))
         }

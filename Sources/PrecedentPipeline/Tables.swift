@@ -36,10 +36,10 @@ public enum BronzeTable {
         var out: [(contract: String, records: [MBOMsg])] = []
         for g in 0..<reader.rowGroupCount {
             let cols = try reader.rowGroup(g)
-            guard case .byteArray(let sym) = cols[0], case .int32(let rtype) = cols[1], case .int32(let pub) = cols[2],
+            guard case .bytes(let sym) = cols[0], case .int32(let rtype) = cols[1], case .int32(let pub) = cols[2],
                   case .int32(let inst) = cols[3], case .int64(let tsEvent) = cols[4], case .int64(let oid) = cols[5],
                   case .int64(let price) = cols[6], case .int32(let size) = cols[7], case .int32(let flags) = cols[8],
-                  case .int32(let channel) = cols[9], case .byteArray(let action) = cols[10], case .byteArray(let side) = cols[11],
+                  case .int32(let channel) = cols[9], case .bytes(let action) = cols[10], case .bytes(let side) = cols[11],
                   case .int64(let tsRecv) = cols[12], case .int32(let delta) = cols[13], case .int32(let seq) = cols[14]
             else { throw PipelineError("unexpected column types", file: path, hint: "rewrite it with --overwrite") }
             var records: [MBOMsg] = []
@@ -51,10 +51,10 @@ public enum BronzeTable {
                                      instrumentID: InstrumentID(UInt32(bitPattern: inst[i]!)), tsEvent: ns(tsEvent[i])),
                     orderID: UInt64(bitPattern: oid[i]!), price: Price(rawValue: price[i] ?? Price.undefined.rawValue),
                     size: UInt32(bitPattern: size[i]!), flags: RecordFlags(rawValue: UInt8(flags[i]!)), channelID: UInt8(channel[i]!),
-                    action: Action(rawValue: action[i]!.first ?? 0), side: Side(rawValue: side[i]!.first ?? 0),
+                    action: Action(rawValue: action.first(i)), side: Side(rawValue: side.first(i)),
                     tsRecv: ns(tsRecv[i]), tsInDelta: delta[i]!, sequence: UInt32(bitPattern: seq[i]!)))
             }
-            out.append((String(decoding: sym.first.flatMap { $0 } ?? [], as: UTF8.self), records))
+            out.append((sym.count > 0 ? sym.string(0) ?? "" : "", records))
         }
         return out
     }

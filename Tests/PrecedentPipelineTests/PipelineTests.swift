@@ -23,7 +23,7 @@ func ints(_ c: ParquetColumn?) -> [Int64] {
 }
 
 func strings(_ c: ParquetColumn?) -> [String] {
-    if case .byteArray(let v)? = c { return v.map { String(decoding: $0 ?? [], as: UTF8.self) } }
+    if case .bytes(let v)? = c { return (0..<v.count).map { v.string($0) ?? "" } }
     return []
 }
 

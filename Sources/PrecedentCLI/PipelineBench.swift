@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import PrecedentBook
+import PrecedentCore
+import PrecedentDBN
+import PrecedentLake
+import PrecedentPipeline
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `precedent bench pipeline FILE… --symbol ES --config FILE`
+struct PipelineBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline",
+        abstract: "Run raw MBO files → bronze → selection, levels → silver in a scratch lake, against book-only replay.",
+        discussion: """
+            Each pass builds a fresh lake whose raw inputs are links to FILEs and runs every stage with one \
+            worker. events_per_second = MBO records in the files / pass time. In the same process, \
+            book_only applies the same records (decoded once into memory) to fresh books, the figure the \
+            pipeline target is stated against (≥ 0.5×). Also printed: seconds per stage (best pass) and peak RSS.
+
+            Example:
+              precedent bench pipeline ../shared/data/dbn/cme/esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst \\
+                --symbol ES --config config/sample.yaml --repeat 10
+            """)
+
+    @Argument(help: ArgumentHelp("Raw DBN MBO files of one root.", valueName: "file")) var files: [String]
+    @Option(help: "Root the files belong to.") var symbol = "ES"
+    @Option(help: ArgumentHelp("YAML configuration.", valueName: "file")) var config: String?
+    @Option(help: "Number of passes.") var `repeat` = 5
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        let configuration = try config.map(PipelineConfig.load) ?? PipelineConfig()
+        let spec = try configuration.instrument(symbol)
+        var records: [MBOMsg] = []
+        for f in files { try DBNFileReader(path: f).forEachRecord { if let m = $0.mbo { records.append(m) } } }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("precedent-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let raw = "\(scratch)/raw/source=bench/product_type=\(spec.productType)/symbol=\(symbol)/table=market_by_order_dbn"
+        try FileManager.default.createDirectory(atPath: raw, withIntermediateDirectories: true)
+        for (i, f) in files.enumerated() {
+            let absolute = URL(fileURLWithPath: f).standardizedFileURL.path
+            try FileManager.default.createSymbolicLink(atPath: "\(raw)/\(i)-\((f as NSString).lastPathComponent)", withDestinationPath: absolute)
+        }
+        var best = Double.infinity, bestStages: [RunReport.StageTotals] = [], rows = 0
+        for _ in 0..<self.repeat {
+            for layer in ["bronze", "silver"] { try? FileManager.default.removeItem(atPath: "\(scratch)/\(layer)") }
+            var options = RunOptions()
+            options.roots = [symbol]
+            let start = monotonicNanos()
+            let context = try PipelineContext(lake: Lake(root: scratch), config: configuration, roots: [symbol])
+            let report = PipelineRunner(context: context, options: options).run()
+            let seconds = Double(monotonicNanos() - start) / 1e9
+            guard report.failed == 0 else { throw ValidationError("a stage failed:\n" + report.text()) }
+            if seconds < best { best = seconds; bestStages = report.stages }
+            rows = report.partitions.filter { $0.stage == "silver" }.reduce(0) { $0 + ($1.rows ?? 0) }
+        }
+        var bookBest = Double.infinity
+        var resting = 0
+        for _ in 0..<self.repeat {
+            let start = monotonicNanos()
+            var books = MarketBooks()
+            for m in records { books.apply(m) }
+            bookBest = min(bookBest, Double(monotonicNanos() - start) / 1e9)
+            resting = books.all.reduce(0) { $0 + $1.orderCount }
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let pipelineRate = Double(records.count) / best, bookRate = Double(records.count) / bookBest
+        if json {
+            let stageFields = bestStages.map { ("\($0.stage)_seconds", String($0.seconds)) }
+            print(JSONText.object([("tool", "\"precedent\""), ("events", String(records.count)), ("silver_rows", String(rows)),
+                                   ("pipeline_events_per_second", String(pipelineRate)), ("book_only_events_per_second", String(bookRate)),
+                                   ("ratio", String(pipelineRate / bookRate)), ("peak_rss_kb", String(usage.ru_maxrss))] + stageFields))
+        } else {
+            print("\(files.count) file(s), \(grouped(records.count)) MBO events, best of \(self.repeat) passes:")
+            print("  pipeline (raw → bronze → selection, levels → silver, \(grouped(rows)) silver rows): "
+                  + String(format: "%.3f s, %@ events/s", best, grouped(Int(pipelineRate))))
+            for s in bestStages { print("    \(s.stage): " + String(format: "%.3f s", s.seconds)) }
+            print("  book only (records in memory, \(resting) orders resting at the end): "
+                  + String(format: "%.4f s, %@ events/s", bookBest, grouped(Int(bookRate))))
+            print(String(format: "  ratio pipeline / book only: %.3f× (target ≥ 0.5×)", pipelineRate / bookRate))
+            print("  peak RSS: \(usage.ru_maxrss / 1024) MB")
+        }
+    }
+}
