@@ -18,13 +18,40 @@ public enum BronzeTable {
         TableSchema(name: "mbo", doc: "MBO records of outright contracts by CME trade date (bronze)", fields: fields)
     }
 
-    /// Columns of one contract's records.
+    /// Columns of one contract's records (the same encoding as `DBNTableBuilder`, built field by field).
     static func columns(contract: String, records: [MBOMsg], seeds: Int) -> [ParquetColumn] {
-        var builder = DBNTableBuilder(layout: MBOMsg.self)
-        for m in records { builder.append(.mbo(m)) }
+        func ts(_ t: UnixNanos) -> Int64? { t.isDefined ? Int64(bitPattern: t.rawValue) : nil }
+        var action = ByteArrayColumn(), side = ByteArrayColumn(), symbol = ByteArrayColumn()
+        action.reserveCapacity(records.count, bytes: records.count)
+        side.reserveCapacity(records.count, bytes: records.count)
         let sym = Array(contract.utf8)
-        return [.byteArray(Array(repeating: sym, count: records.count))] + builder.take()
-            + [.boolean(records.indices.map { $0 < seeds })]
+        symbol.reserveCapacity(records.count, bytes: records.count * sym.count)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1) { one in
+            for m in records {
+                one[0] = m.action.rawValue
+                action.append(bytes: UnsafeRawBufferPointer(start: one.baseAddress, count: m.action.rawValue == 0 ? 0 : 1))
+                one[0] = m.side.rawValue
+                side.append(bytes: UnsafeRawBufferPointer(start: one.baseAddress, count: m.side.rawValue == 0 ? 0 : 1))
+            }
+        }
+        sym.withUnsafeBytes { b in for _ in records { symbol.append(bytes: b) } }
+        return [
+            .bytes(symbol),
+            .int32(records.map { Int32($0.hd.rtype) }),
+            .int32(records.map { Int32($0.hd.publisherID) }),
+            .int32(records.map { Int32(bitPattern: $0.hd.instrumentID) }),
+            .int64(records.map { ts($0.hd.tsEvent) }),
+            .int64(records.map { Int64(bitPattern: $0.orderID) }),
+            .int64(records.map { $0.price.isDefined ? $0.price.rawValue : nil }),
+            .int32(records.map { Int32(bitPattern: $0.size) }),
+            .int32(records.map { Int32($0.flags.rawValue) }),
+            .int32(records.map { Int32($0.channelID) }),
+            .bytes(action), .bytes(side),
+            .int64(records.map { ts($0.tsRecv) }),
+            .int32(records.map { $0.tsInDelta }),
+            .int32(records.map { Int32(bitPattern: $0.sequence) }),
+            .boolean(records.indices.map { $0 < seeds }),
+        ]
     }
 
     /// Reads a bronze file back: records per contract, in order.
