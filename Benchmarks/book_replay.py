@@ -51,6 +51,7 @@ def main():
     events = best["events"] // a.repeat
     p_e2e = events / best["end_to_end_events_per_second"]  # seconds per pass
     p_e2e2 = events / best["end_to_end_two_threads_events_per_second"]
+    p_ahead = events / best["end_to_end_decompress_ahead_events_per_second"]
     p_book = events / best["book_only_events_per_second"]
     p_changes = events / best["book_with_changes_events_per_second"]
 
@@ -83,8 +84,9 @@ def main():
     print(f"{'':28}{'ms/pass':>10}{'events/s':>14}{'Precedent speed-up':>22}")
     print(f"{'end to end  Precedent':28}{p_e2e * 1e3:>10.2f}{events / p_e2e:>14,.0f}")
     print(f"{'  (decoding on 2nd thread)':28}{p_e2e2 * 1e3:>10.2f}{events / p_e2e2:>14,.0f}")
+    print(f"{'  (zstd on 2nd thread)':28}{p_ahead * 1e3:>10.2f}{events / p_ahead:>14,.0f}")
     print(f"{'            NautilusTrader':28}{n_e2e * 1e3:>10.2f}{n_deltas / n_e2e:>14,.0f}"
-          f"{n_e2e / p_e2e:>20.2f}x  (2 threads: {n_e2e / p_e2e2:.2f}x)")
+          f"{n_e2e / p_e2e:>20.2f}x  (2 threads: decoding {n_e2e / p_e2e2:.2f}x, zstd {n_e2e / p_ahead:.2f}x)")
     print(f"{'book only   Precedent':28}{p_book * 1e3:>10.2f}{events / p_book:>14,.0f}")
     print(f"{'  (+ fill/pull changes)':28}{p_changes * 1e3:>10.2f}{events / p_changes:>14,.0f}")
     print(f"{'            NautilusTrader':28}{n_book * 1e3:>10.2f}{n_deltas / n_book:>14,.0f}{n_book / p_book:>20.2f}x")

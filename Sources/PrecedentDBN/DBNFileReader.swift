@@ -4,6 +4,7 @@
 import Darwin
 #endif
 import CZstd
+import Foundation
 import PrecedentCore
 
 /// Reads a DBN file (raw or zstd, detected by its first bytes) or an in-memory
@@ -22,6 +23,8 @@ public final class DBNFileReader {
     private enum Source {
         case file(Int32)
         case memory([UInt8], position: Int)
+        /// A zstd file read and decompressed on a background thread.
+        case ahead(DecompressAhead)
     }
 
     /// The path (or the name given for in-memory input), used in errors.
@@ -59,6 +62,24 @@ public final class DBNFileReader {
         try self.init(source: .file(fd), name: path, fragment: fragment)
     }
 
+    /// Opens `path`; if it is zstd-compressed, a background thread reads and
+    /// decompresses it ahead of the decoding (at most 8 blocks of 256 KiB
+    /// waiting), so decompression overlaps with whatever consumes the records.
+    public convenience init(path: String, decompressAhead: Bool) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw DBNError(.io, "cannot open: \(reason)", file: path)
+        }
+        var magic: UInt32 = 0
+        let n = pread(fd, &magic, 4, 0)
+        if decompressAhead && n == 4 && UInt32(littleEndian: magic) == ZstdDecompressor.frameMagic {
+            try self.init(source: .ahead(DecompressAhead(fd: fd, blockSize: Self.outputBlockSize, depth: 8)), name: path, fragment: nil)
+        } else {
+            try self.init(source: .file(fd), name: path, fragment: nil)
+        }
+    }
+
     /// Decodes `bytes` as if they were a file named `name`.
     public convenience init(bytes: [UInt8], name: String = "<memory>", fragment: (version: UInt8, tsOut: Bool)? = nil) throws {
         try self.init(source: .memory(bytes, position: 0), name: name, fragment: fragment)
@@ -71,8 +92,12 @@ public final class DBNFileReader {
         self.decoder = DBNDecoder(framing: fragment.map { .fragment(version: $0.version, tsOut: $0.tsOut) } ?? .stream)
         do {
             // Sniff the first 4 bytes: zstd frame, or raw DBN.
-            try Self.fill(&self.source, &chunk, &chunkStart, &chunkEnd, &sourceDone, &fileBytesRead)
-            if chunkEnd - chunkStart >= 4 {
+            if case .ahead = source {
+                compression = .zstd
+            } else {
+                try Self.fill(&self.source, &chunk, &chunkStart, &chunkEnd, &sourceDone, &fileBytesRead)
+            }
+            if case .ahead = source {} else if chunkEnd - chunkStart >= 4 {
                 let start = chunkStart
                 let magic: UInt32 = chunk.withUnsafeBytes { $0.baseAddress!.le(start) }
                 if magic == ZstdDecompressor.frameMagic {
@@ -94,7 +119,13 @@ public final class DBNFileReader {
         }
     }
 
-    deinit { if case .file(let fd) = source { close(fd) } }
+    deinit {
+        switch source {
+        case .file(let fd): close(fd)
+        case .ahead(let a): a.stop()
+        case .memory: break
+        }
+    }
 
     /// DBN version of the stream (1…3).
     public var version: UInt8 { decoder.version }
@@ -140,7 +171,9 @@ public final class DBNFileReader {
 
     /// At the end of the input: a zstd frame or a DBN record left open is a truncation.
     private func checkEndOfInput() throws {
-        if zstd?.insideFrame ?? false {
+        var insideFrame = zstd?.insideFrame ?? false
+        if case .ahead(let a) = source { insideFrame = a.endedInsideFrame }
+        if insideFrame {
             throw DBNError(.truncated, "the input ends inside a zstd frame",
                            byteOffset: decoder.streamOffset + decoder.pendingByteCount,
                            recordIndex: decoder.recordCount,
@@ -151,6 +184,12 @@ public final class DBNFileReader {
 
     /// Moves the next piece of input into the decoder (decompressing one block).
     private func pump() throws {
+        if case .ahead(let a) = source {
+            guard let block = try a.next() else { sourceDone = true; return }
+            fileBytesRead = a.bytesRead
+            block.withUnsafeBytes { decoder.append($0) }
+            return
+        }
         if chunkStart == chunkEnd && !sourceDone && !zstdOutputFull {
             try Self.fill(&source, &chunk, &chunkStart, &chunkEnd, &sourceDone, &fileBytesRead)
         }
@@ -201,6 +240,111 @@ public final class DBNFileReader {
             (start, end) = (0, n)
             done = position + n == bytes.count
             total += n
+        case .ahead:
+            preconditionFailure("a decompress-ahead source is pumped block by block")
         }
+    }
+}
+
+/// Reads a zstd file and decompresses it on a background thread into blocks
+/// handed to the consumer through a bounded queue.
+final class DecompressAhead: @unchecked Sendable {
+    // Safe (@unchecked Sendable): the queue and the status fields are only touched
+    // while holding `condition`; the fd and the decompressor belong to the producer.
+    private let condition = NSCondition()
+    private var queue: [[UInt8]] = []
+    private var done = false, stopped = false
+    private var failure: Error?
+    private(set) var endedInsideFrame = false
+    private var read = 0
+    private let depth: Int
+
+    init(fd: Int32, blockSize: Int, depth: Int) {
+        self.depth = depth
+        let thread = Thread { [self] in self.produce(fd: fd, blockSize: blockSize) }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// Compressed bytes read so far (for error positions).
+    var bytesRead: Int { condition.lock(); defer { condition.unlock() }; return read }
+
+    /// The next decompressed block; nil at the end of the input. Rethrows the producer's error.
+    func next() throws -> [UInt8]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty && !done { condition.wait() }
+        if !queue.isEmpty {
+            condition.signal()
+            return queue.removeFirst()
+        }
+        if let failure { throw failure }
+        return nil
+    }
+
+    /// Stops the producer (the consumer is gone).
+    func stop() {
+        condition.lock()
+        stopped = true
+        queue.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func produce(fd: Int32, blockSize: Int) {
+        defer { close(fd) }
+        let zstd = ZstdDecompressor()
+        var input = [UInt8](repeating: 0, count: DBNFileReader.readChunkSize)
+        var error: Error?
+        var total = 0
+        reading: while true {
+            let n = input.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                error = DBNError(.io, "read failed: \(String(cString: strerror(errno)))", fileOffset: total)
+                break
+            }
+            if n == 0 { break }
+            total += n
+            var pos = 0
+            // Decompress this chunk completely, block by block.
+            while true {
+                var produced = 0
+                var full = false
+                let block: [UInt8]
+                do {
+                    block = try [UInt8](unsafeUninitializedCapacity: blockSize) { out, initialized in
+                        try input.withUnsafeBytes { raw in
+                            var inBuf = ZSTD_inBuffer(src: raw.baseAddress!, size: n, pos: pos)
+                            var outBuf = ZSTD_outBuffer(dst: out.baseAddress, size: blockSize, pos: 0)
+                            try zstd.decompress(&inBuf, &outBuf)
+                            pos = inBuf.pos
+                            produced = outBuf.pos
+                            full = outBuf.pos == outBuf.size
+                        }
+                        initialized = produced
+                    }
+                } catch let e {
+                    error = e
+                    break reading
+                }
+                if produced > 0 {
+                    condition.lock()
+                    while queue.count >= depth && !stopped { condition.wait() }
+                    if stopped { condition.unlock(); return }
+                    queue.append(block)
+                    read = total
+                    condition.signal()
+                    condition.unlock()
+                }
+                if pos >= n && !full { break }
+            }
+        }
+        condition.lock()
+        failure = error
+        endedInsideFrame = zstd.insideFrame
+        read = total
+        done = true
+        condition.broadcast()
+        condition.unlock()
     }
 }
