@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "PrecedentLake", targets: ["PrecedentLake"]),
         .library(name: "PrecedentFeatures", targets: ["PrecedentFeatures"]),
         .library(name: "PrecedentPipeline", targets: ["PrecedentPipeline"]),
+        .library(name: "PrecedentRetrieval", targets: ["PrecedentRetrieval"]),
+        .library(name: "PrecedentSetups", targets: ["PrecedentSetups"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,6 +31,8 @@ let package = Package(
             providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(
             name: "CSnappy", path: "Sources/CSnappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "PrecedentCore"),
@@ -45,11 +49,16 @@ let package = Package(
         .target(name: "PrecedentLOBSTER", dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentBook"]),
         // Sessions, levels and the 5-second level-vacuum features (SPEC §4, §6, §7).
         .target(name: "PrecedentFeatures", dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLake"]),
+        // Exact k-NN (SIMD scan, OpenBLAS batches).
+        .target(name: "PrecedentRetrieval", dependencies: ["COpenBLAS"]),
+        // Gold: triggers, vectors, labels, pressure; the precedent index, query and evaluation.
+        .target(name: "PrecedentSetups",
+                dependencies: ["PrecedentCore", "PrecedentFeatures", "PrecedentLake", "PrecedentRetrieval"]),
         // Stage registry, configuration, bronze / selection / levels / silver stages and the runner.
         .target(
             name: "PrecedentPipeline",
             dependencies: [
-                "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLake", "PrecedentFeatures",
+                "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLake", "PrecedentFeatures", "PrecedentSetups",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -57,7 +66,7 @@ let package = Package(
             name: "PrecedentCLI",
             dependencies: [
                 "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLOBSTER", "PrecedentLake",
-                "PrecedentFeatures", "PrecedentPipeline",
+                "PrecedentFeatures", "PrecedentPipeline", "PrecedentSetups", "PrecedentRetrieval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "precedent", dependencies: ["PrecedentCLI"]),
@@ -84,7 +93,10 @@ let package = Package(
         .testTarget(
             name: "PrecedentPipelineTests",
             dependencies: ["PrecedentPipeline", "PrecedentFeatures", "PrecedentLake", "PrecedentDBN", "PrecedentBook", "PrecedentLOBSTER",
-                           "PrecedentCore", "PrecedentTestSupport"]),
+                           "PrecedentCore", "PrecedentTestSupport", "PrecedentRetrieval", "PrecedentSetups"]),
+        .testTarget(
+            name: "PrecedentSetupsTests",
+            dependencies: ["PrecedentSetups", "PrecedentFeatures", "PrecedentCore", "PrecedentRetrieval", "PrecedentTestSupport"]),
         .testTarget(
             name: "PrecedentCLITests",
             dependencies: ["PrecedentCLI", "PrecedentCore", "PrecedentDBN", "PrecedentLake", "PrecedentTestSupport"]),

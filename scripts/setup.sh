@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs what Precedent needs on a Debian machine with Swift 6 (idempotent; quick when all is present):
-#   Debian: libzstd-dev, libsnappy-dev, zlib1g-dev (codecs), zstd (tests compare with the zstd command)
-#   PyPI:   the reference implementations the tests compare with: databento-dbn, numpy, pyarrow, duckdb, fastavro
+#   Debian: libzstd-dev, libsnappy-dev, zlib1g-dev (codecs), libopenblas-dev (k-NN), zstd (tests compare with the zstd command)
+#   PyPI:   the reference implementations the tests compare with: databento-dbn, numpy, pyarrow, duckdb, fastavro, faiss-cpu
 set -euo pipefail
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 missing=()
-for pkg in libzstd-dev libsnappy-dev zlib1g-dev zstd pkg-config; do
+for pkg in libzstd-dev libsnappy-dev zlib1g-dev libopenblas-dev zstd pkg-config; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -17,9 +17,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if ! python3 -c 'import databento_dbn, numpy, pyarrow, duckdb, fastavro' >/dev/null 2>&1; then
-  echo "setup: installing Python test oracles (databento-dbn, numpy, pyarrow, duckdb, fastavro)"
-  python3 -m pip install -q --disable-pip-version-check "databento-dbn==0.72.0" numpy "pyarrow>=20" "duckdb>=1.1" pytz fastavro
+if ! python3 -c 'import databento_dbn, numpy, pyarrow, duckdb, fastavro, faiss' >/dev/null 2>&1; then
+  echo "setup: installing Python test oracles (databento-dbn, numpy, pyarrow, duckdb, fastavro, faiss-cpu)"
+  python3 -m pip install -q --disable-pip-version-check "databento-dbn==0.72.0" numpy "pyarrow>=20" "duckdb>=1.1" pytz fastavro faiss-cpu
 fi
 
 command -v swift >/dev/null || { echo "setup: swift 6 is not on PATH (expected under /opt/swift)" >&2; exit 1; }

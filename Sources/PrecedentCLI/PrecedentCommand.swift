@@ -21,7 +21,8 @@ public struct PrecedentCommand: ParsableCommand {
             Sample data is read from ../shared/data or $PRECEDENT_DATA.
             """,
         version: version,
-        subcommands: [DBNCommand.self, BookCommand.self, ImportCommand.self, RunCommand.self, ParquetCommand.self, LakeCommand.self,
+        subcommands: [DBNCommand.self, BookCommand.self, ImportCommand.self, RunCommand.self, IndexCommand.self, QueryCommand.self,
+                      EvaluateCommand.self, ParquetCommand.self, LakeCommand.self,
                       BenchCommand.self]
     )
 

@@ -16,11 +16,13 @@ struct RunCommand: ParsableCommand {
             any file name; each file's metadata decides what it is. Definition files there decide \
             outright vs spread (else the root's strict pattern, ^ES[FGHJKMNQUVXZ][0-9]{1,2}$).
 
-            Stages (--layer bronze: the first; silver: the next three; all: every one):
+            Stages (--layer bronze: the first; silver: the next three; gold: the last two; all: every one):
               bronze     raw → bronze/…/table=mbo: outright contracts × CME trade date, book seeded at its start
               selection  → silver/…/table=selection_map: the contract for each date, with every reason
               levels     → silver/…/table=levels: pm/on/or/pd levels, their windows and when they became known
               silver     → silver/…/table=level_vacuum_5s: 5-second level-vacuum features (docs/FEATURES.md)
+              triggers   → gold/…/table=triggers: approach triggers, their vectors and labels (docs/SETUPS.md)
+              pressure   → gold/…/table=pressure: depth and flows above/below each level per window
 
             A partition whose _SUCCESS exists is skipped unless --overwrite; a failed partition is \
             reported and the others go on (exit status 1 if any failed). Same inputs and configuration \
@@ -33,7 +35,7 @@ struct RunCommand: ParsableCommand {
               precedent run --layer bronze --symbol ES --shard 0/4     # one of four batch jobs
             """)
 
-    @Option(help: "bronze, silver or all.") var layer = "all"
+    @Option(help: "bronze, silver, gold or all.") var layer = "all"
     @Option(name: .customLong("symbol"), help: ArgumentHelp("Root symbol (repeat for several): ES, MES, NQ, AMZN…", valueName: "root"))
     var symbols: [String] = []
     @Option(help: ArgumentHelp("Trade dates A:B (inclusive) or one date; default: every date the inputs cover.", valueName: "A:B"))
@@ -50,7 +52,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "No progress lines on standard error.") var quiet = false
 
     func validate() throws {
-        guard ["bronze", "silver", "all"].contains(layer) else { throw ValidationError("--layer must be bronze, silver or all") }
+        guard ["bronze", "silver", "gold", "all"].contains(layer) else { throw ValidationError("--layer must be bronze, silver, gold or all") }
         guard workers >= 1 && workers <= 64 else { throw ValidationError("--workers must be 1…64") }
         if !printConfig && symbols.isEmpty { throw ValidationError("give at least one --symbol (e.g. --symbol ES)") }
         if let dates { _ = try Self.parseDates(dates) }

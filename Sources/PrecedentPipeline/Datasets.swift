@@ -1,6 +1,7 @@
 import PrecedentCore
 import PrecedentFeatures
 import PrecedentLake
+import PrecedentSetups
 
 /// A dataset of the lake: its key (`bronze.future_mbo.mbo`), where its
 /// partitions live, their keys, and its schema.
@@ -43,7 +44,14 @@ public enum Registry {
     public static let levelVacuum = Dataset(keyTemplate: "silver.{product}_mbo.level_vacuum_5s", layer: "silver", table: "level_vacuum_5s",
                                             schema: SilverTable.schema())
 
-    public static let datasets: [Dataset] = [bronzeMBO, selectionMap, levels, levelVacuum]
+    public static let triggers = Dataset(keyTemplate: "gold.{product}_mbo.triggers", layer: "gold", table: "triggers",
+                                         schema: TableSchema(name: "triggers", doc: "Approach triggers with labels and vectors (SPEC §8)",
+                                                             fields: TriggerTable.fields(.v1)))
+    public static let pressure = Dataset(keyTemplate: "gold.{product}_mbo.pressure", layer: "gold", table: "pressure",
+                                         schema: TableSchema(name: "pressure", doc: "Depth and flows above and below each level per window, for the view",
+                                                             fields: PressureTable.fields))
+
+    public static let datasets: [Dataset] = [bronzeMBO, selectionMap, levels, levelVacuum, triggers, pressure]
 
     public static let stages: [StageSpec] = [
         StageSpec(name: "bronze", layer: "bronze", inputs: ["raw.market_by_order_dbn"], output: bronzeMBO.keyTemplate,
@@ -54,9 +62,13 @@ public enum Registry {
                   summary: "key price levels per contract and trade date, with their windows and the time they became known"),
         StageSpec(name: "silver", layer: "silver", inputs: [bronzeMBO.keyTemplate, selectionMap.keyTemplate, levels.keyTemplate],
                   output: levelVacuum.keyTemplate, summary: "5-second level-vacuum features of the selected contract"),
+        StageSpec(name: "triggers", layer: "gold", inputs: [levelVacuum.keyTemplate, bronzeMBO.keyTemplate], output: triggers.keyTemplate,
+                  summary: "approach triggers per level and direction, their vectors and outcome labels"),
+        StageSpec(name: "pressure", layer: "gold", inputs: [levelVacuum.keyTemplate], output: pressure.keyTemplate,
+                  summary: "depth, adds, pulls and fills per zone above and below each level, per window"),
     ]
 
-    /// Stages of `layer` (`bronze`, `silver`, or `all`), in order.
+    /// Stages of `layer` (`bronze`, `silver`, `gold`, or `all`), in order.
     public static func stages(layer: String) -> [StageSpec] {
         layer == "all" ? stages : stages.filter { $0.layer == layer }
     }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import PrecedentFeatures
+import PrecedentSetups
 import Yams
 
 /// Contract-day selection rules (SPEC §4).
@@ -52,8 +53,16 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
     /// Feature window length, seconds.
     public var windowSeconds = 5
     public var selection = SelectionRules()
+    /// Trigger and label parameters (ticks, seconds), and per-root overrides.
+    public var setups = SetupParameters()
+    public var setupOverrides: [String: SetupParameters] = [:]
+    /// Feature list file for trigger vectors; nil: the built-in `v1` (= config/features-v1.txt).
+    public var featureListPath: String?
 
-    enum CodingKeys: String, CodingKey { case instruments, levels, zones, windowSeconds = "window_seconds", selection }
+    enum CodingKeys: String, CodingKey {
+        case instruments, levels, zones, windowSeconds = "window_seconds", selection, setups
+        case setupOverrides = "setup_overrides", featureListPath = "feature_list"
+    }
 
     public init() {}
 
@@ -66,6 +75,9 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         zones = try c.decodeIfPresent(VacuumZones.self, forKey: .zones) ?? VacuumZones()
         windowSeconds = try c.decodeIfPresent(Int.self, forKey: .windowSeconds) ?? 5
         selection = try c.decodeIfPresent(SelectionRules.self, forKey: .selection) ?? SelectionRules()
+        setups = try c.decodeIfPresent(SetupParameters.self, forKey: .setups) ?? SetupParameters()
+        setupOverrides = try c.decodeIfPresent([String: SetupParameters].self, forKey: .setupOverrides) ?? [:]
+        featureListPath = try c.decodeIfPresent(String.self, forKey: .featureListPath)
         guard (1...3600).contains(windowSeconds) else {
             throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.windowSeconds], debugDescription: "window_seconds must be 1…3600"))
         }
@@ -78,6 +90,20 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         try c.encode(zones, forKey: .zones)
         try c.encode(windowSeconds, forKey: .windowSeconds)
         try c.encode(selection, forKey: .selection)
+        try c.encode(setups, forKey: .setups)
+        if !setupOverrides.isEmpty { try c.encode(setupOverrides, forKey: .setupOverrides) }
+        try c.encodeIfPresent(featureListPath, forKey: .featureListPath)
+    }
+
+    /// Setup parameters of `root`.
+    public func setupParameters(_ root: String) -> SetupParameters { setupOverrides[root] ?? setups }
+
+    /// The feature list (the file named by `feature_list`, else the built-in v1).
+    public func featureList() throws -> FeatureList {
+        guard let featureListPath else { return .v1 }
+        do { return try FeatureList.load(path: featureListPath) } catch {
+            throw PipelineError("\(error)", file: featureListPath, hint: "see config/features-v1.txt for the format")
+        }
     }
 
     /// Reads a YAML file; errors name the file and the key.

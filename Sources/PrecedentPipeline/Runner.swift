@@ -177,6 +177,8 @@ public final class PipelineRunner: @unchecked Sendable {
             case "bronze": result = try context.bronze(root: root, date: date)
             case "selection": result = try context.selection(root: root, date: date)
             case "levels": result = try context.levels(root: root, date: date)
+            case "triggers": result = try context.triggers(root: root, date: date)
+            case "pressure": result = try context.pressure(root: root, date: date)
             default: result = try context.silver(root: root, date: date)
             }
             guard let result else { return report(.missing, nil, "no raw MBO file covers this trade date") }

@@ -53,7 +53,7 @@ import Testing
         let ok = try runPrecedent(Self.runArgs(reference))
         try #require(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
         let expected = try Self.dataFiles(reference)
-        try #require(expected.count == 16)
+        try #require(expected.count == 24)
 
         let binary = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent")
         var random = SeededRandom(seed: 20_231_226)

@@ -5,6 +5,7 @@ import PrecedentDBN
 import PrecedentFeatures
 import PrecedentLake
 import PrecedentPipeline
+import PrecedentSetups
 import PrecedentTestSupport
 import Testing
 
@@ -117,11 +118,11 @@ func strings(_ c: ParquetColumn?) -> [String] {
         let first = try SampleLake.run(lake)
         #expect(first.failed == 0)
         let files = try SampleLake.dataFiles(lake)
-        #expect(files.count == 16, "4 trade dates × 4 stages")
+        #expect(files.count == 24, "4 trade dates × 6 stages")
 
         let second = try SampleLake.run(lake)
         #expect(second.partitions.allSatisfy { $0.status == .skipped })
-        #expect(second.partitions.count == 16)
+        #expect(second.partitions.count == 24)
 
         let third = try SampleLake.run(lake, overwrite: true, workers: 2)
         #expect(third.partitions.allSatisfy { $0.status == .done })
@@ -163,5 +164,64 @@ func strings(_ c: ParquetColumn?) -> [String] {
         // Defaults round-trip through YAML.
         try PipelineConfig().yaml().write(toFile: path, atomically: true, encoding: .utf8)
         #expect(try PipelineConfig.load(path: path) == PipelineConfig())
+    }
+}
+
+/// A query at moment t uses nothing after t (SPEC §1.4, §9).
+@Suite struct QueryNoLookaheadTests {
+    static let context = try! PipelineContext(lake: Lake(root: SampleLake.shared), config: SampleLake.config, roots: ["AMZN"])
+
+    static func key(_ p: Precedent) -> String { "\(p.triggerTime.rawValue)|\(p.levelID)|\(p.direction.rawValue)" }
+
+    static func same(_ a: QueryAnswer, _ b: QueryAnswer) -> Bool {
+        a.eligible == b.eligible && a.baseRate.counts == b.baseRate.counts && a.distribution.counts == b.distribution.counts
+            && a.neighbours.map { key($0.precedent) } == b.neighbours.map { key($0.precedent) }
+            && a.neighbours.map(\.distance) == b.neighbours.map(\.distance)
+    }
+
+    @Test func answersIgnoreAlteredOrDeletedDataAfterTheMoment() throws {
+        let c = Self.context
+        let gold = try c.goldTriggers(root: "AMZN")
+        let usable = gold.filter { $0.hasLabel && $0.hasVector }.map(\.precedent)
+        let day = CivilDate(year: 2012, month: 6, day: 21)
+        let bronze = PartitionKey(layer: "bronze", productType: "equity", symbol: "AMZN", table: "mbo", date: day)
+        let records = try BronzeTable.read(path: c.lake.path(bronze) + "/" + Lake.dataFile)[0].records
+        let levels = try c.knownLevels(root: "AMZN", date: day, contract: "AMZN")
+        let queries = usable.filter { q in usable.filter { $0.levelID == q.levelID && $0.direction == q.direction && $0.outcomeCompleteAt < q.triggerTime }.count >= 3 }
+        try #require(queries.count >= 5, "the sample day should have setups with precedents")
+        var rng = SeededRandom(seed: 42)
+        for q in queries {
+            let t = q.triggerTime
+            let pool = usable.filter { $0.levelID == q.levelID && $0.direction == q.direction }
+            let full = Retrieval.query(q.vector, at: t, in: pool, k: 5)
+            #expect(full.neighbours.allSatisfy { $0.precedent.outcomeCompleteAt < t }, "a neighbour completed after the query")
+            #expect(full.eligible == pool.filter { $0.outcomeCompleteAt < t }.count)
+
+            // 1. Everything recorded after t removed: recompute features, triggers and labels from the cut bronze.
+            let cut = records.filter { $0.tsRecv < t }
+            let recomputed = c.computeTriggers(root: "AMZN", date: day, contract: "AMZN", levels: levels, records: cut,
+                                               coverage: UnixNanos(rawValue: 0)..<t, features: .v1)
+            let again = try #require(recomputed.first { $0.time == t && $0.levelID == q.levelID && $0.direction == q.direction })
+            #expect(again.vector == q.vector, "the query's own vector changed when later records were removed")
+            let cutPool = recomputed.compactMap { tr -> Precedent? in
+                guard tr.levelID == q.levelID, tr.direction == q.direction, let l = tr.label, let v = tr.vector else { return nil }
+                return Precedent(symbol: "AMZN", contract: "AMZN", date: day, levelID: tr.levelID, levelPrice: tr.levelPrice,
+                                 direction: tr.direction, triggerTime: tr.time, outcomeCompleteAt: tr.outcomeCompleteAt,
+                                 outcome: l.outcome, mfe: l.maxFavourable, mae: l.maxAdverse, penetration: l.penetration,
+                                 timeToBarrier: l.timeToBarrier.map { Int64($0) }, vector: v)
+            }
+            #expect(Self.same(Retrieval.query(again.vector!, at: t, in: cutPool, k: 5), full), "answer changed when later records were removed")
+
+            // 2. Setups completing at or after t altered (labels flipped, vectors scaled) or deleted.
+            let altered = pool.map { p -> Precedent in
+                guard p.outcomeCompleteAt >= t else { return p }
+                var x = p
+                x.outcome = Outcome.allCases[(Outcome.allCases.firstIndex(of: p.outcome)! + 1) % 4]
+                x.vector = p.vector.map { $0 * Double.random(in: -3...3, using: &rng) }
+                return x
+            }
+            #expect(Self.same(Retrieval.query(q.vector, at: t, in: altered, k: 5), full))
+            #expect(Self.same(Retrieval.query(q.vector, at: t, in: pool.filter { $0.outcomeCompleteAt < t }, k: 5), full))
+        }
     }
 }

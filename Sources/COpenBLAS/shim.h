@@ -1,0 +1,3 @@
+#pragma once
+#include <cblas.h>
+void openblas_set_num_threads(int num_threads);

@@ -1,0 +1,258 @@
+import ArgumentParser
+import Foundation
+import PrecedentCore
+import PrecedentFeatures
+import PrecedentLake
+import PrecedentPipeline
+import PrecedentSetups
+
+/// Options shared by the commands that read a lake.
+struct LakeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Lake root folder (default $PRECEDENT_LAKE or ./lake).", valueName: "dir")) var lake: String?
+    @Option(help: ArgumentHelp("YAML configuration file (as given to precedent run).", valueName: "file")) var config: String?
+
+    func context(_ roots: [String]) throws -> PipelineContext {
+        let configuration = try config.map(PipelineConfig.load) ?? PipelineConfig()
+        let root = lake ?? ProcessInfo.processInfo.environment["PRECEDENT_LAKE"] ?? "lake"
+        guard FileManager.default.fileExists(atPath: root) else {
+            throw ValidationError("no lake at \(root): run `precedent run --layer all …` first, or give --lake")
+        }
+        return try PipelineContext(lake: Lake(root: root), config: configuration, roots: roots)
+    }
+}
+
+func jsonText<T: Encodable>(_ value: T) throws -> String {
+    let e = JSONEncoder()
+    e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    e.keyEncodingStrategy = .convertToSnakeCase
+    return String(decoding: try e.encode(value), as: UTF8.self)
+}
+
+/// `precedent index build`
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index", abstract: "Build the precedent indexes from the gold triggers.", subcommands: [Build.self])
+
+    struct Build: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One index per level kind and approach direction: every trigger with a label and a complete vector.",
+            discussion: """
+                Reads every complete gold triggers partition of the root (precedent run --layer gold) and writes \
+                <lake>/index/product_type=<p>/symbol=<S>/level=<kind>/direction=<up|down>/index.parquet with \
+                _manifest.json and _SUCCESS. Vectors are stored raw; queries normalise them with statistics of \
+                the precedents eligible at the query moment only.
+
+                Example:
+                  precedent index build --symbol ES --lake lake --config config/sample.yaml
+                """)
+        @Option(help: "Root symbol.") var symbol: String
+        @OptionGroup var lake: LakeOptions
+
+        func run() throws {
+            let context = try lake.context([symbol])
+            let built = try context.buildIndex(root: symbol)
+            if built.isEmpty {
+                print("no triggers with a label and a complete vector for \(symbol): nothing to index (run --layer gold; see the triggers table's reasons)")
+                return
+            }
+            for b in built { print("\(b.level) \(b.direction.rawValue): \(b.count) precedents → \(b.path)") }
+        }
+    }
+}
+
+/// `precedent query`
+struct QueryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "The nearest past setups of the trigger at a moment, and what happened after them.",
+        discussion: """
+            Finds the trigger of --level at --time on trade date --date (a trigger is current from its \
+            window's start until one window after it fired), then its --k nearest precedents among those \
+            whose outcome was complete before the trigger, on vectors normalised with those precedents' \
+            robust statistics. Prints the outcome distribution (counts, shares with 95% Wilson intervals, \
+            distance-weighted shares), the base rate of the same level kind and direction, excursion \
+            quantiles and the neighbours. Times are in the root's time zone, session-relative like the \
+            configuration (ES 18:12 on trade date 2023-12-26 is 2023-12-25 18:12 ET).
+
+            Example:
+              precedent query --symbol ES --date 2023-12-26 --time 18:12:35 --level or_high --lake lake --config config/sample.yaml
+            """)
+    @Option(help: "Root symbol.") var symbol: String
+    @Option(help: ArgumentHelp("Trade date YYYY-MM-DD.", valueName: "date")) var date: String
+    @Option(help: ArgumentHelp("Local time HH:MM[:SS].", valueName: "time")) var time: String
+    @Option(help: "Level kind (or_high, pm_low, …).") var level: String
+    @Option(help: "up (from below) or down (from above); default: whichever fired.") var direction: String?
+    @Option(help: "Neighbours.") var k = 50
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var lake: LakeOptions
+
+    func validate() throws {
+        guard CivilDate(iso: date) != nil else { throw ValidationError("--date must be YYYY-MM-DD") }
+        guard LocalTime(time) != nil else { throw ValidationError("--time must be HH:MM or HH:MM:SS") }
+        if let direction, Direction(rawValue: direction) == nil { throw ValidationError("--direction must be up or down") }
+        guard k > 0 else { throw ValidationError("--k must be positive") }
+    }
+
+    struct Output: Encodable {
+        struct Share: Encodable { var outcome: String; var count: Int; var share: Double?; var wilson95: [Double]?; var weighted: Double?; var baseRate: Double? }
+        struct Neighbour: Encodable { var date: String; var time: String; var contract: String; var distance: Double; var label: String; var mfeTicks: Int64; var maeTicks: Int64 }
+        var symbol: String; var contract: String; var tradeDate: String; var level: String; var levelPrice: String
+        var direction: String; var triggerTime: String; var triggerTimeLocal: String; var xMidTicks: Double
+        var eligiblePrecedents: Int; var neighbours: Int; var k: Int
+        var outcomes: [Share]; var baseRateN: Int
+        var excursions: [String: [Double?]]
+        var nearest: [Neighbour]
+        var warnings: [String]
+    }
+
+    func run() throws {
+        let context = try lake.context([symbol])
+        let clock = context.clocks[symbol]!
+        let day = CivilDate(iso: date)!
+        let moment = clock.moment(day, LocalTime(time)!)
+        func local(_ t: UnixNanos) -> String {
+            let l = clock.local(t)
+            let s = l.seconds
+            return String(format: "%@ %02d:%02d:%02d", l.date.description, s / 3600, s / 60 % 60, s % 60)
+        }
+        let windowNs = UInt64(context.config.windowSeconds) * UnixNanos.nanosPerSecond
+        let all = try context.goldTriggers(root: symbol, dates: day...day).filter { $0.precedent.levelID == level }
+        guard !all.isEmpty || !context.lake.completePartitions(layer: "gold", table: "triggers", symbol: symbol, dates: day...day).isEmpty else {
+            throw ValidationError("no gold triggers partition for \(symbol) on \(date): run precedent run --layer gold (and check the date)")
+        }
+        let candidates = all.filter { t in
+            (direction == nil || t.precedent.direction.rawValue == direction)
+                && t.precedent.triggerTime.rawValue - windowNs <= moment.rawValue
+                && moment.rawValue <= t.precedent.triggerTime.rawValue + windowNs
+        }
+        guard let trigger = candidates.min(by: { absDiff($0.precedent.triggerTime, moment) < absDiff($1.precedent.triggerTime, moment) }) else {
+            let nearest = all.min { absDiff($0.precedent.triggerTime, moment) < absDiff($1.precedent.triggerTime, moment) }
+            print("price is not approaching \(level) at \(local(moment)) (\(moment.iso8601 ?? "")): no trigger then.")
+            if let n = nearest {
+                let gap = Double(absDiff(n.precedent.triggerTime, moment)) / 1e9
+                print("nearest trigger of \(level) on \(date): \(local(n.precedent.triggerTime)) (\(n.precedent.direction.rawValue)), "
+                      + String(format: "%.0f s away", gap) + " — query --time \(local(n.precedent.triggerTime).suffix(8))")
+            } else {
+                print("\(level) has no trigger on \(date).")
+            }
+            throw ExitCode(3)
+        }
+        let p = trigger.precedent
+        guard trigger.hasVector else {
+            print("the trigger at \(local(p.triggerTime)) has no complete vector: \(trigger.vectorReason ?? "")")
+            throw ExitCode(3)
+        }
+        let precedents = try context.precedents(root: symbol, level: level, direction: p.direction)
+        let answer = Retrieval.query(p.vector, at: p.triggerTime, in: precedents, k: k)
+        var warnings: [String] = []
+        if precedents.isEmpty { warnings.append("no index for \(level) \(p.direction.rawValue): run precedent index build --symbol \(symbol)") }
+        if answer.eligible < 30 {
+            warnings.append("only \(answer.eligible) precedents completed before this trigger: shares this uncertain say little (see the intervals)")
+        }
+        let outcomes = Outcome.allCases.map { o in
+            Output.Share(outcome: o.rawValue, count: answer.distribution.counts[o] ?? 0, share: answer.distribution.share(o),
+                         wilson95: answer.distribution.wilson(o).map { [$0.0, $0.1] }, weighted: answer.distribution.weighted?[o],
+                         baseRate: answer.baseRate.share(o))
+        }
+        let ns = answer.neighbours
+        let excursions: [String: [Double?]] = [
+            "mfe_ticks_q25_q50_q75": [0.25, 0.5, 0.75].map { Retrieval.quantile(ns.map { Double($0.precedent.mfe) }, $0) },
+            "mae_ticks_q25_q50_q75": [0.25, 0.5, 0.75].map { Retrieval.quantile(ns.map { Double($0.precedent.mae) }, $0) },
+            "time_to_barrier_s_q25_q50_q75": [0.25, 0.5, 0.75].map {
+                Retrieval.quantile(ns.compactMap { $0.precedent.timeToBarrier.map { Double($0) / 1e9 } }, $0)
+            },
+        ]
+        let out = Output(
+            symbol: symbol, contract: p.contract, tradeDate: date, level: level, levelPrice: Price(rawValue: p.levelPrice).decimalString ?? "",
+            direction: p.direction.rawValue, triggerTime: p.triggerTime.iso8601 ?? "", triggerTimeLocal: local(p.triggerTime),
+            xMidTicks: trigger.xMid, eligiblePrecedents: answer.eligible, neighbours: ns.count, k: k, outcomes: outcomes,
+            baseRateN: answer.baseRate.total, excursions: excursions,
+            nearest: ns.map { n in
+                Output.Neighbour(date: n.precedent.date.description, time: local(n.precedent.triggerTime), contract: n.precedent.contract,
+                                 distance: Double(n.distance).squareRoot(), label: n.precedent.outcome.rawValue,
+                                 mfeTicks: n.precedent.mfe, maeTicks: n.precedent.mae)
+            }, warnings: warnings)
+        if json { print(try jsonText(out)); return }
+        print("setup: \(symbol) \(p.contract) trade date \(date), \(level) \(out.levelPrice), approaching \(p.direction == .up ? "from below (up)" : "from above (down)")")
+        print("       trigger \(out.triggerTimeLocal) (\(out.triggerTime)), mid \(String(format: "%.1f", trigger.xMid)) ticks from the level")
+        print("precedents: \(answer.eligible) complete before the trigger; \(ns.count) nearest (k = \(k))")
+        print("  outcome        n  share   95% Wilson    weighted  base rate (n=\(answer.baseRate.total))")
+        func f(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "  – " }
+        for s in outcomes {
+            print("  " + s.outcome.padding(toLength: 13, withPad: " ", startingAt: 0) + String(s.count).leftPadded(3) + "   " + f(s.share)
+                  + "   " + (s.wilson95.map { "\(f($0[0]))–\(f($0[1]))" } ?? "   –     ") + "    " + f(s.weighted) + "      " + f(s.baseRate))
+        }
+        for (name, q) in excursions.sorted(by: { $0.key < $1.key }) {
+            print("  \(name): " + q.map { $0.map { String(format: "%.1f", $0) } ?? "–" }.joined(separator: " / "))
+        }
+        if !ns.isEmpty { print("  nearest:") }
+        for n in out.nearest.prefix(20) {
+            print("    \(n.time)  \(n.contract)  distance \(String(format: "%.2f", n.distance))  \(n.label)  MFE \(n.mfeTicks) MAE \(n.maeTicks)")
+        }
+        for w in warnings { print("note: \(w)") }
+    }
+}
+
+func absDiff(_ a: UnixNanos, _ b: UnixNanos) -> UInt64 { a.rawValue > b.rawValue ? a.rawValue - b.rawValue : b.rawValue - a.rawValue }
+
+extension String {
+    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+}
+
+/// `precedent evaluate`
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Walk-forward skill of the neighbour distributions against the base rate, at real and placebo levels.",
+        discussion: """
+            Every labelled setup with a complete vector in --dates is predicted from the setups whose \
+            outcome completed before it (earlier days and earlier in its own day): by the outcome shares \
+            of its k nearest neighbours, and by the base rate of the same eligible set. Prints Brier and \
+            ranked probability scores, the skill 1 − RPS(kNN)/RPS(base) with a 95% day-bootstrap interval, \
+            a reliability table, and the same at placebo levels (each real level shifted by ±10, ±20, ±30, \
+            ±40 ticks, features recomputed from bronze). Says plainly when the sample is too small.
+
+            Example:
+              precedent evaluate --symbol AMZN --dates 2012-06-21:2012-06-21 --lake lake --config config/sample.yaml
+            """)
+    @Option(help: "Root symbol.") var symbol: String
+    @Option(help: ArgumentHelp("Trade dates A:B.", valueName: "A:B")) var dates: String?
+    @Option(help: "Only this level kind.") var level: String?
+    @Option(help: "Neighbours.") var k = 50
+    @Option(help: "Fewest eligible precedents for a setup to be scored.") var minimumPrecedents = 10
+    @Flag(inversion: .prefixedNo, help: "Also evaluate placebo levels.") var placebo = true
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var lake: LakeOptions
+
+    struct Group: Encodable { var level: String; var direction: String; var real: EvaluationReport; var placebo: EvaluationReport? }
+
+    func run() throws {
+        let range = try dates.map(RunCommand.parseDates)
+        let context = try lake.context([symbol])
+        let real = try context.goldTriggers(root: symbol, dates: range).filter { $0.hasLabel && $0.hasVector && (level == nil || $0.precedent.levelID == level) }
+        let fake = placebo ? try context.placeboTriggers(root: symbol, dates: range, offsets: [-40, -30, -20, -10, 10, 20, 30, 40])
+            .filter { level == nil || $0.levelID == level } : []
+        var groups: [Group] = []
+        let keys = Set(real.map { "\($0.precedent.levelID)|\($0.precedent.direction.rawValue)" } + fake.map { "\($0.levelID)|\($0.direction.rawValue)" }).sorted()
+        for key in keys {
+            let parts = key.split(separator: "|").map(String.init)
+            let r = real.map(\.precedent).filter { $0.levelID == parts[0] && $0.direction.rawValue == parts[1] }
+            let f = fake.filter { $0.levelID == parts[0] && $0.direction.rawValue == parts[1] }
+            groups.append(Group(level: parts[0], direction: parts[1], real: Evaluation.run(r, k: k, minimumPrecedents: minimumPrecedents),
+                                placebo: placebo ? Evaluation.run(f, k: k, minimumPrecedents: minimumPrecedents) : nil))
+        }
+        if json { print(try jsonText(groups)); return }
+        if groups.isEmpty { print("no labelled setups with vectors for \(symbol)\(dates.map { " in \($0)" } ?? ""): run precedent run --layer gold"); return }
+        func f(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }
+        for g in groups {
+            print("\(symbol) \(g.level) \(g.direction)")
+            for (name, r) in [("real levels", g.real)] + (g.placebo.map { [("placebo ±10–40 ticks", $0)] } ?? []) {
+                print("  \(name): \(r.setups) setups, \(r.scored) scored on \(r.days) day(s), \(r.skippedTooFewPrecedents) skipped (fewer than \(minimumPrecedents) precedents)")
+                print("    Brier kNN \(f(r.brierKNN)) base \(f(r.brierBase)); RPS kNN \(f(r.rpsKNN)) base \(f(r.rpsBase)); skill \(f(r.skill))"
+                      + (r.skillInterval.map { " [\(f($0[0])), \(f($0[1]))]" } ?? " (no interval: fewer than 2 days)"))
+                for rel in r.reliability { print("    reliability \(rel.outcome) \(rel.bin): n \(rel.count), predicted \(f(rel.meanPredicted)), observed \(f(rel.observed))") }
+                print("    → \(r.verdict)")
+            }
+        }
+    }
+}

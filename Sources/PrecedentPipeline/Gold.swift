@@ -1,0 +1,201 @@
+import Foundation
+import PrecedentCore
+import PrecedentDBN
+import PrecedentFeatures
+import PrecedentLake
+import PrecedentSetups
+
+/// A gold trigger read back: the setup, its label (if complete) and vector (if complete).
+public struct GoldTrigger: Sendable {
+    public var precedent: Precedent
+    public var hasLabel: Bool
+    public var vectorReason: String?
+    public var labelReason: String?
+    public var xMid: Double
+    public var window: Int
+    public var hasVector: Bool
+}
+
+extension PipelineContext {
+    /// Reads a silver partition into per-level series.
+    func silverSeries(_ key: PartitionKey) throws -> [LevelSeries] {
+        let r = try ParquetReader(path: lake.path(key) + "/" + Lake.dataFile)
+        return LevelSeries.from(silver: Array(zip(r.fields.map(\.name), try r.readAll())))
+    }
+
+    /// Trades (T records) of `contract` in a bronze partition.
+    func bronzeTrades(_ key: PartitionKey, contract: String) throws -> [TradePrint] {
+        let records = try BronzeTable.read(path: lake.path(key) + "/" + Lake.dataFile).first { $0.contract == contract }?.records ?? []
+        return trades(records)
+    }
+
+    /// Gold `triggers` of `root` on `date` from its silver features and bronze trades.
+    public func triggers(root: String, date: CivilDate) throws -> StageResult? {
+        let spec = specs[root]!
+        let (sk, sm) = try require(Registry.levelVacuum, root, date, stage: "silver")
+        let (bk, bm) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
+        let contract = sm.properties?["contract"] ?? ""
+        let list = try config.featureList()
+        var found: [Trigger] = []
+        if !contract.isEmpty {
+            let series = try silverSeries(sk)
+            found = TriggerDetector.triggers(series: series, trades: try bronzeTrades(bk, contract: contract), tick: spec.tick,
+                                             parameters: config.setupParameters(root), features: list,
+                                             coveredUntil: coverage(bm).upperBound)
+        }
+        let m = try lake.writePartition(key(Registry.triggers, root, date), fields: TriggerTable.fields(list), stage: "triggers",
+                                        inputs: [], config: configText,
+                                        properties: ["contract": contract, "feature_list": list.version,
+                                                     "silver_partition": sk.relativePath]) { w in
+            try w.write(rowGroup: TriggerTable.columns(found, list: list, root: root, contract: contract, date: date))
+        }
+        let complete = found.filter { $0.label != nil && $0.vector != nil }.count
+        return StageResult(rows: m.rows, note: contract.isEmpty ? "no contract selected"
+                           : "\(found.count) triggers, \(complete) with label and vector")
+    }
+
+    /// Gold `pressure` of `root` on `date`.
+    public func pressure(root: String, date: CivilDate) throws -> StageResult? {
+        let (sk, sm) = try require(Registry.levelVacuum, root, date, stage: "silver")
+        let contract = sm.properties?["contract"] ?? ""
+        let series = contract.isEmpty ? [] : try silverSeries(sk)
+        let m = try lake.writePartition(key(Registry.pressure, root, date), fields: PressureTable.fields, stage: "pressure",
+                                        inputs: [], config: configText, properties: ["silver_partition": sk.relativePath]) { w in
+            try w.write(rowGroup: PressureTable.columns(series, root: root, contract: contract))
+        }
+        return StageResult(rows: m.rows, note: nil)
+    }
+
+    /// Every trigger of `root` in complete gold partitions (optionally within `dates`).
+    public func goldTriggers(root: String, dates: ClosedRange<CivilDate>? = nil) throws -> [GoldTrigger] {
+        let product = specs[root]!.productType
+        var out: [GoldTrigger] = []
+        for k in lake.completePartitions(layer: "gold", table: Registry.triggers.table, symbol: root, dates: dates) where k.productType == product {
+            out += try Self.readTriggers(lake.path(k) + "/" + Lake.dataFile)
+        }
+        return out.sorted { $0.precedent.triggerTime < $1.precedent.triggerTime }
+    }
+
+    static func readTriggers(_ path: String) throws -> [GoldTrigger] {
+        let r = try ParquetReader(path: path)
+        let t = Dictionary(uniqueKeysWithValues: zip(r.fields.map(\.name), try r.readAll()))
+        guard case .bytes(let sym)? = t["symbol"], case .bytes(let con)? = t["contract"], case .int32(let day)? = t["trade_date"],
+              case .bytes(let lvl)? = t["level_id"], case .int64(let price)? = t["level_price"], case .bytes(let dir)? = t["direction"],
+              case .int64(let tt)? = t["trigger_time"], case .int64(let oc)? = t["outcome_complete_at"], case .bytes(let label)? = t["label"],
+              case .bytes(let labelWhy)? = t["label_reason"], case .int64(let mfe)? = t["mfe_ticks"], case .int64(let mae)? = t["mae_ticks"],
+              case .int64(let pen)? = t["penetration_ticks"], case .int64(let ttb)? = t["time_to_barrier_ns"],
+              case .bytes(let vecWhy)? = t["vector_reason"], case .double(let xMid)? = t["x_mid"], case .int32(let window)? = t["window_index"],
+              case .group(let comps, let present)? = t["vector"]
+        else { throw PipelineError("is not a gold triggers file of this program", file: path, hint: "rewrite it with --overwrite") }
+        let vectors: [[Double?]] = comps.map { if case .double(let v) = $0 { v } else { [] } }
+        return (0..<sym.count).map { i in
+            let hasVector = present?[i] ?? true
+            let outcome = label.string(i).flatMap(Outcome.init(rawValue:))
+            return GoldTrigger(
+                precedent: Precedent(symbol: sym.string(i) ?? "", contract: con.string(i) ?? "", date: CivilDate(daysSinceEpoch: Int(day[i]!)),
+                                     levelID: lvl.string(i) ?? "", levelPrice: price[i]!, direction: Direction(rawValue: dir.string(i) ?? "") ?? .up,
+                                     triggerTime: UnixNanos(rawValue: UInt64(tt[i]!)), outcomeCompleteAt: UnixNanos(rawValue: UInt64(oc[i]!)),
+                                     outcome: outcome ?? .chop, mfe: mfe[i] ?? 0, mae: mae[i] ?? 0, penetration: pen[i] ?? 0,
+                                     timeToBarrier: ttb[i], vector: hasVector ? vectors.map { $0[i] ?? .nan } : []),
+                hasLabel: outcome != nil, vectorReason: vecWhy.string(i), labelReason: labelWhy.string(i),
+                xMid: xMid[i] ?? .nan, window: Int(window[i] ?? 0), hasVector: hasVector)
+        }
+    }
+
+    /// Folder of the index of (`root`, `level`, `direction`).
+    public func indexFolder(root: String, level: String, direction: Direction) -> String {
+        "\(lake.root)/index/product_type=\(specs[root]!.productType)/symbol=\(root)/level=\(level)/direction=\(direction.rawValue)"
+    }
+
+    /// Builds every index of `root` from its gold triggers: per (level kind,
+    /// direction), the triggers that have both a label and a vector.
+    public func buildIndex(root: String) throws -> [(level: String, direction: Direction, count: Int, path: String)] {
+        let all = try goldTriggers(root: root)
+        let usable = all.filter { $0.hasLabel && $0.hasVector }.map(\.precedent)
+        let list = try config.featureList()
+        var out: [(String, Direction, Int, String)] = []
+        let groups = Dictionary(grouping: usable) { "\($0.levelID)|\($0.direction.rawValue)" }
+        for key in groups.keys.sorted() {
+            let items = groups[key]!
+            let folder = indexFolder(root: root, level: items[0].levelID, direction: items[0].direction)
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try? FileManager.default.removeItem(atPath: folder + "/_SUCCESS")
+            let path = folder + "/index.parquet"
+            try PrecedentIndexFile.write(items, dimension: list.dimension, to: path)
+            let manifest: [String: String] = [
+                "symbol": root, "level_id": items[0].levelID, "direction": items[0].direction.rawValue,
+                "precedents": String(items.count), "dimension": String(list.dimension), "feature_list": list.version,
+                "triggers_seen": String(all.filter { $0.precedent.levelID == items[0].levelID && $0.precedent.direction == items[0].direction }.count),
+                "first_trigger": items.first?.triggerTime.iso8601 ?? "", "last_trigger": items.last?.triggerTime.iso8601 ?? "",
+                "program_version": ParquetWriter.createdBy,
+            ]
+            let e = JSONEncoder()
+            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            try e.encode(manifest).write(to: URL(fileURLWithPath: folder + "/_manifest.json"), options: .atomic)
+            FileManager.default.createFile(atPath: folder + "/_SUCCESS", contents: Data())
+            out.append((items[0].levelID, items[0].direction, items.count, path))
+        }
+        return out
+    }
+
+    /// The precedents of an index (empty when it was not built).
+    public func precedents(root: String, level: String, direction: Direction) throws -> [Precedent] {
+        let folder = indexFolder(root: root, level: level, direction: direction)
+        guard FileManager.default.fileExists(atPath: folder + "/_SUCCESS") else { return [] }
+        return try PrecedentIndexFile.read(folder + "/index.parquet")
+    }
+
+    /// Triggers of `levels` computed straight from bronze `records` (features by the
+    /// silver engine, then triggers, vectors and labels as the gold stage makes them),
+    /// using only what `coverage` covers.
+    public func computeTriggers(root: String, date: CivilDate, contract: String, levels: [LevelVacuumEngine.Level],
+                                records: [MBOMsg], coverage: Range<UnixNanos>, features list: FeatureList) -> [Trigger] {
+        let spec = specs[root]!, clock = clocks[root]!
+        let analysis = clock.window(date, spec.sessions.analysis[0], spec.sessions.analysis[1])
+        let windowNs = UInt64(config.windowSeconds) * UnixNanos.nanosPerSecond
+        var engine = LevelVacuumEngine(levels: levels, tick: spec.tick, zones: config.zones, gridStart: analysis.lowerBound,
+                                       windowSeconds: config.windowSeconds,
+                                       windowCount: Int((analysis.upperBound.rawValue - analysis.lowerBound.rawValue) / windowNs),
+                                       coverage: coverage)
+        for m in records { engine.apply(m) }
+        engine.finish(at: coverage.upperBound)
+        let cols = SilverTable.columns(rows: engine.rows, levels: levels, tick: spec.tick, root: root, contract: contract, tradeDate: date)
+        let series = LevelSeries.from(silver: Array(zip(SilverTable.fields.map(\.name), cols)))
+        return TriggerDetector.triggers(series: series, trades: trades(records), tick: spec.tick,
+                                        parameters: config.setupParameters(root), features: list, coveredUntil: coverage.upperBound)
+    }
+
+    /// Placebo setups: the same days and contracts with every known level shifted by
+    /// `offsets` ticks, features recomputed from bronze, triggers and labels as for real levels.
+    public func placeboTriggers(root: String, dates: ClosedRange<CivilDate>?, offsets: [Int]) throws -> [Precedent] {
+        let spec = specs[root]!
+        let list = try config.featureList()
+        var out: [Precedent] = []
+        for k in lake.completePartitions(layer: "silver", table: Registry.selectionMap.table, symbol: root, dates: dates)
+        where k.productType == spec.productType {
+            let date = k.date
+            let selected = try lake.manifest(k).properties?["selected"] ?? ""
+            guard !selected.isEmpty else { continue }
+            let (bk, bm) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
+            let real = try knownLevels(root: root, date: date, contract: selected)
+            guard !real.isEmpty else { continue }
+            var placebo: [LevelVacuumEngine.Level] = []
+            for l in real { for o in offsets {
+                placebo.append(.init(id: "\(l.id)\(o >= 0 ? "+" : "")\(o)", price: l.price + Int64(o) * spec.tick, knownAt: l.knownAt))
+            } }
+            let records = try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile).first { $0.contract == selected }?.records ?? []
+            let found = computeTriggers(root: root, date: date, contract: selected, levels: placebo, records: records,
+                                        coverage: coverage(bm), features: list)
+            for t in found {
+                guard let label = t.label, let vector = t.vector else { continue }
+                // The kind without the offset: placebo setups of or_high±k are pooled as "or_high".
+                let kind = String(t.levelID.prefix { $0 != "+" && $0 != "-" })
+                out.append(Precedent(symbol: root, contract: selected, date: date, levelID: kind, levelPrice: t.levelPrice,
+                                     direction: t.direction, triggerTime: t.time, outcomeCompleteAt: t.outcomeCompleteAt,
+                                     outcome: label.outcome, mfe: label.maxFavourable, mae: label.maxAdverse,
+                                     penetration: label.penetration, timeToBarrier: label.timeToBarrier.map { Int64($0) }, vector: vector))
+            }
+        }
+        return out.sorted { $0.triggerTime < $1.triggerTime }
+    }
+}
