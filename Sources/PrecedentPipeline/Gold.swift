@@ -199,3 +199,39 @@ extension PipelineContext {
         return out.sorted { $0.triggerTime < $1.triggerTime }
     }
 }
+
+extension PipelineContext {
+    /// Real silver rows for benchmarks: the 160 base quantities (both frames) of every
+    /// window of every selected contract-day, at levels every tick within `offsets` of
+    /// each known level (the book is real; only the reference price moves).
+    public func silverVectors(root: String, offsets: [Int]) throws -> [[Float]] {
+        let spec = specs[root]!
+        let names = VacuumZones.frameNames.flatMap { f in VacuumZones.zoneNames.flatMap { z in
+            VacuumZones.sideNames.flatMap { s in VacuumZones.quantityNames.map { "\(f)_\(z)_\(s)_\($0)" } } } }
+        let position = Dictionary(uniqueKeysWithValues: SilverTable.fields.enumerated().map { ($1.name, $0) })
+        var out: [[Float]] = []
+        for k in lake.completePartitions(layer: "silver", table: Registry.selectionMap.table, symbol: root)
+        where k.productType == spec.productType {
+            let selected = try lake.manifest(k).properties?["selected"] ?? ""
+            guard !selected.isEmpty else { continue }
+            let (bk, bm) = try require(Registry.bronzeMBO, root, k.date, stage: "bronze")
+            let real = try knownLevels(root: root, date: k.date, contract: selected)
+            let shifted = real.flatMap { l in offsets.map { LevelVacuumEngine.Level(id: "\(l.id)\($0)", price: l.price + Int64($0) * spec.tick, knownAt: l.knownAt) } }
+            guard !shifted.isEmpty else { continue }
+            let records = try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile).first { $0.contract == selected }?.records ?? []
+            let clock = clocks[root]!
+            let analysis = clock.window(k.date, spec.sessions.analysis[0], spec.sessions.analysis[1])
+            let windowNs = UInt64(config.windowSeconds) * UnixNanos.nanosPerSecond
+            var engine = LevelVacuumEngine(levels: shifted, tick: spec.tick, zones: config.zones, gridStart: analysis.lowerBound,
+                                           windowSeconds: config.windowSeconds,
+                                           windowCount: Int((analysis.upperBound.rawValue - analysis.lowerBound.rawValue) / windowNs),
+                                           coverage: coverage(bm))
+            for m in records { engine.apply(m) }
+            engine.finish(at: coverage(bm).upperBound)
+            let cols = SilverTable.columns(rows: engine.rows, levels: shifted, tick: spec.tick, root: root, contract: selected, tradeDate: k.date)
+            let chosen: [[Int64?]] = names.map { if case .int64(let v) = cols[position[$0]!] { v } else { [] } }
+            for i in 0..<engine.rows.count { out.append(chosen.map { Float($0[i] ?? 0) }) }
+        }
+        return out
+    }
+}

@@ -78,6 +78,20 @@ public struct FlatL2Index: Sendable {
         return top.sorted()
     }
 
+    /// Offers one block's distances ‖q‖² + ‖x‖² − 2 q·x (clamped at 0) to a query's top k.
+    /// Offers one block's distances ‖q‖² + ‖x‖² − 2 q·x (clamped at 0) to a query's top k.
+    /// Two passes: distances in place (a branch-free loop the compiler vectorises),
+    /// then one comparison per vector against the current k-th distance.
+    @inline(__always) static func collect(_ top: inout TopK, _ products: UnsafeMutablePointer<Float>, _ norms: UnsafePointer<Float>,
+                                          _ qn: Float, _ n: Int, _ base: Int) {
+        for i in 0..<n { products[i] = max(0, qn + norms[i] - 2 * products[i]) }
+        var threshold = top.threshold
+        for i in 0..<n where products[i] < threshold {
+            top.insert(products[i], base + i)
+            threshold = top.threshold
+        }
+    }
+
     /// The `k` nearest vectors to each of `queryCount` queries given row-major (OpenBLAS).
     public func search(batch queries: [Float], queryCount m: Int, k: Int) -> [[Neighbour]] {
         precondition(queries.count == m * dimension)
@@ -87,7 +101,7 @@ public struct FlatL2Index: Sendable {
         queries.withUnsafeBufferPointer { q in
             for j in 0..<m { qNorms[j] = Self.dot(q.baseAddress! + j * dimension, q.baseAddress! + j * dimension, dimension) }
         }
-        let block = 4096
+        let block = 16384
         var products = [Float](repeating: 0, count: m * min(block, count))
         var start = 0
         while start < count {
@@ -102,12 +116,12 @@ public struct FlatL2Index: Sendable {
                     }
                 }
             }
-            products.withUnsafeBufferPointer { p in
-                for j in 0..<m {
-                    let row = p.baseAddress! + j * n
-                    for i in 0..<n {
-                        let d = max(0, qNorms[j] + norms[start + i] - 2 * row[i])
-                        tops[j].insert(d, start + i)
+            products.withUnsafeMutableBufferPointer { p in
+                norms.withUnsafeBufferPointer { xn in
+                    for j in 0..<m {
+                        let row = p.baseAddress! + j * n
+                        let qn = qNorms[j]
+                        Self.collect(&tops[j], row, xn.baseAddress! + start, qn, n, start)
                     }
                 }
             }
@@ -117,40 +131,62 @@ public struct FlatL2Index: Sendable {
     }
 }
 
-/// The k smallest (distance, index) pairs seen, ties to the smaller index.
+/// The k smallest (distance, index) pairs seen, ties to the smaller index: a
+/// max-heap in two parallel arrays, with the current worst distance cached so
+/// that the common case (a vector farther than the k-th) costs one comparison.
 struct TopK {
     let k: Int
-    private var heap: [(Float, Int)] = []  // max-heap by (distance, index)
+    private var distances: [Float] = []
+    private var indices: [Int] = []
+    /// The k-th distance once full (+∞ before).
+    private(set) var threshold = Float.infinity
 
-    init(k: Int) { self.k = k; heap.reserveCapacity(k) }
+    init(k: Int) {
+        self.k = k
+        distances.reserveCapacity(k)
+        indices.reserveCapacity(k)
+    }
 
-    @inline(__always) static func worse(_ a: (Float, Int), _ b: (Float, Int)) -> Bool { a.0 > b.0 || (a.0 == b.0 && a.1 > b.1) }
+    @inline(__always) private func worse(_ a: Int, _ b: Int) -> Bool {
+        distances[a] > distances[b] || (distances[a] == distances[b] && indices[a] > indices[b])
+    }
 
+    /// Offers vector `i` at distance `d`. Vectors must be offered in increasing index
+    /// order: then a distance equal to the k-th never displaces it (ties keep the smaller index).
     @inline(__always) mutating func insert(_ d: Float, _ i: Int) {
+        guard d < threshold || distances.count < k else { return }
+        insertSlow(d, i)
+    }
+
+    private mutating func insertSlow(_ d: Float, _ i: Int) {
         guard k > 0 else { return }
-        if heap.count < k {
-            heap.append((d, i))
-            var c = heap.count - 1
+        if distances.count < k {
+            distances.append(d); indices.append(i)
+            var c = distances.count - 1
             while c > 0 {
                 let p = (c - 1) / 2
-                guard Self.worse(heap[c], heap[p]) else { break }
-                heap.swapAt(c, p); c = p
+                guard worse(c, p) else { break }
+                distances.swapAt(c, p); indices.swapAt(c, p); c = p
             }
-        } else if Self.worse(heap[0], (d, i)) {
-            heap[0] = (d, i)
-            var p = 0
-            while true {
-                let l = 2 * p + 1, r = l + 1
-                var m = p
-                if l < heap.count && Self.worse(heap[l], heap[m]) { m = l }
-                if r < heap.count && Self.worse(heap[r], heap[m]) { m = r }
-                if m == p { break }
-                heap.swapAt(p, m); p = m
-            }
+            if distances.count == k { threshold = distances[0] }
+            return
         }
+        // Equal to the worst: keep the smaller index.
+        if d == distances[0] && i > indices[0] { return }
+        distances[0] = d; indices[0] = i
+        var p = 0
+        while true {
+            let l = 2 * p + 1, r = l + 1
+            var m = p
+            if l < k && worse(l, m) { m = l }
+            if r < k && worse(r, m) { m = r }
+            if m == p { break }
+            distances.swapAt(p, m); indices.swapAt(p, m); p = m
+        }
+        threshold = distances[0]
     }
 
     func sorted() -> [Neighbour] {
-        heap.sorted { Self.worse($1, $0) }.map { Neighbour(index: $0.1, distance: $0.0) }
+        zip(distances, indices).sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }.map { Neighbour(index: $0.1, distance: $0.0) }
     }
 }
