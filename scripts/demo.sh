@@ -30,7 +30,7 @@ ln -sf "$DATA"/dbn/cme/definition-glbx-es-fut*.dbn.zst "$ES/table=definition_dbn
   --message "$DATA"/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv \
   --orderbook "$DATA"/lobster/AMZN_2012-06-21_34200000_57600000_orderbook_1.csv | head -2
 
-echo "== the pipeline: bronze, selection map, levels, silver (config/sample.yaml sets the ES analysis window to the 18:00 ET reopen)"
+echo "== the pipeline: bronze, selection map, levels, silver, gold (config/sample.yaml sets the ES analysis window to the 18:00 ET reopen)"
 $P run --layer all --symbol ES --symbol AMZN --lake "$LAKE" --config config/sample.yaml --workers 2 --report "$OUT/run-report.json"
 echo "== a second run finds every partition complete and skips it"
 $P run --layer all --symbol ES --symbol AMZN --lake "$LAKE" --config config/sample.yaml --quiet | head -7
@@ -44,4 +44,13 @@ $P parquet cat "$LAKE/silver/product_type=future/symbol=ES/table=levels/dt=2023-
 echo "== first silver rows at the ES opening-range high (asks at/beyond the level, best-quote offsets, order-flow imbalance)"
 $P parquet cat "$LAKE/silver/product_type=future/symbol=ES/table=level_vacuum_5s/dt=2023-12-26/part-00000.parquet" --limit 4 \
   --columns level_id,window_start,u_beyond_at_ask_depth,u_beyond_at_ask_added,u_beyond_at_ask_pulled,u_beyond_at_ask_filled,u_x_bid,u_x_ask,u_ofi
-echo "== query the lake with DuckDB: read_parquet('$LAKE/silver/*/*/table=level_vacuum_5s/*/*.parquet', hive_partitioning = true)"
+echo "== the precedent indexes (one per level kind and approach direction)"
+$P index build --symbol ES --lake "$LAKE" --config config/sample.yaml
+$P index build --symbol AMZN --lake "$LAKE" --config config/sample.yaml
+echo "== walk-forward evaluation on the AMZN day (too few setups to conclude: it says so)"
+$P evaluate --symbol AMZN --lake "$LAKE" --config config/sample.yaml --level or_low --minimum-precedents 5 | head -12
+echo "== query the lake with DuckDB: read_parquet('$LAKE/gold/*/*/table=triggers/*/*.parquet', hive_partitioning = true)"
+echo "== ES at 18:22:50 ET on trade date 2023-12-26: price approaches the opening-range high from above"
+$P query --symbol ES --date 2023-12-26 --time 18:22:50 --level or_high --lake "$LAKE" --config config/sample.yaml
+echo "== AMZN at 12:21:35 ET: approaching the opening-range low from above — its nearest precedents and what followed"
+$P query --symbol AMZN --date 2012-06-21 --time 12:21:35 --level or_low --k 5 --lake "$LAKE" --config config/sample.yaml

@@ -151,7 +151,7 @@ struct QueryCommand: ParsableCommand {
         }
         let outcomes = Outcome.allCases.map { o in
             Output.Share(outcome: o.rawValue, count: answer.distribution.counts[o] ?? 0, share: answer.distribution.share(o),
-                         wilson95: answer.distribution.wilson(o).map { [$0.0, $0.1] }, weighted: answer.distribution.weighted?[o],
+                         wilson95: answer.distribution.wilson(o).map { [$0.0, $0.1] }, weighted: answer.distribution.weighted.map { $0[o] ?? 0 },
                          baseRate: answer.baseRate.share(o))
         }
         let ns = answer.neighbours
@@ -175,6 +175,12 @@ struct QueryCommand: ParsableCommand {
         if json { print(try jsonText(out)); return }
         print("setup: \(symbol) \(p.contract) trade date \(date), \(level) \(out.levelPrice), approaching \(p.direction == .up ? "from below (up)" : "from above (down)")")
         print("       trigger \(out.triggerTimeLocal) (\(out.triggerTime)), mid \(String(format: "%.1f", trigger.xMid)) ticks from the level")
+        guard answer.eligible > 0 else {
+            print("precedents: none completed before this trigger (the \(level) \(p.direction.rawValue) index holds \(precedents.count) setup(s), "
+                  + "none finished by then): nothing to compare with, and no base rate.")
+            for w in warnings.dropLast() { print("note: \(w)") }
+            return
+        }
         print("precedents: \(answer.eligible) complete before the trigger; \(ns.count) nearest (k = \(k))")
         print("  outcome        n  share   95% Wilson    weighted  base rate (n=\(answer.baseRate.total))")
         func f(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "  – " }

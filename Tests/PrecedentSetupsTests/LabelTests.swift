@@ -1,6 +1,8 @@
 import PrecedentCore
 import PrecedentFeatures
 @testable import PrecedentSetups
+import Foundation
+import PrecedentTestSupport
 import Testing
 
 /// Labels on hand-written price paths (tick 0.25, level 100.00, B = R = 8, P = 4, T = 300 s).
@@ -97,5 +99,20 @@ import Testing
         #expect(v == expected)
         #expect(expected[8] == 2 && expected[9] == 0)  // second difference of k² is 2, third 0
         #expect(TriggerDetector.vector(s, row: 23, frame: "u", features: list).0 == nil)
+    }
+}
+
+@Suite struct FeatureListTests {
+    @Test func theShippedFileIsTheBuiltInList() throws {
+        let file = try FeatureList.load(path: PrecedentTestSupport.Fixtures.repositoryRoot.appendingPathComponent("config/features-v1.txt").path)
+        #expect(file == FeatureList.v1)
+        #expect(FeatureList.v1.dimension == 290)
+    }
+
+    @Test func unknownFeaturesAreRejectedByName() throws {
+        let path = PrecedentTestSupport.Oracle.temporaryPath(".txt")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "# version: x\nbeyond_at_ask_depth\nnot_a_feature\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: FeatureError.self) { try FeatureList.load(path: path) }
     }
 }
