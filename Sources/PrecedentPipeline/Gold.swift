@@ -150,16 +150,9 @@ extension PipelineContext {
     /// using only what `coverage` covers.
     public func computeTriggers(root: String, date: CivilDate, contract: String, levels: [LevelVacuumEngine.Level],
                                 records: [MBOMsg], coverage: Range<UnixNanos>, features list: FeatureList) -> [Trigger] {
-        let spec = specs[root]!, clock = clocks[root]!
-        let analysis = clock.window(date, spec.sessions.analysis[0], spec.sessions.analysis[1])
-        let windowNs = UInt64(config.windowSeconds) * UnixNanos.nanosPerSecond
-        var engine = LevelVacuumEngine(levels: levels, tick: spec.tick, zones: config.zones, gridStart: analysis.lowerBound,
-                                       windowSeconds: config.windowSeconds,
-                                       windowCount: Int((analysis.upperBound.rawValue - analysis.lowerBound.rawValue) / windowNs),
-                                       coverage: coverage)
-        for m in records { engine.apply(m) }
-        engine.finish(at: coverage.upperBound)
-        let cols = SilverTable.columns(rows: engine.rows, levels: levels, tick: spec.tick, root: root, contract: contract, tradeDate: date)
+        let spec = specs[root]!
+        let rows = engineRows(root: root, date: date, levels: levels, records: records, coverage: coverage)
+        let cols = SilverTable.columns(rows: rows, levels: levels, tick: spec.tick, root: root, contract: contract, tradeDate: date)
         let series = LevelSeries.from(silver: Array(zip(SilverTable.fields.map(\.name), cols)))
         return TriggerDetector.triggers(series: series, trades: trades(records), tick: spec.tick,
                                         parameters: config.setupParameters(root), features: list, coveredUntil: coverage.upperBound)
@@ -219,18 +212,10 @@ extension PipelineContext {
             let shifted = real.flatMap { l in offsets.map { LevelVacuumEngine.Level(id: "\(l.id)\($0)", price: l.price + Int64($0) * spec.tick, knownAt: l.knownAt) } }
             guard !shifted.isEmpty else { continue }
             let records = try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile).first { $0.contract == selected }?.records ?? []
-            let clock = clocks[root]!
-            let analysis = clock.window(k.date, spec.sessions.analysis[0], spec.sessions.analysis[1])
-            let windowNs = UInt64(config.windowSeconds) * UnixNanos.nanosPerSecond
-            var engine = LevelVacuumEngine(levels: shifted, tick: spec.tick, zones: config.zones, gridStart: analysis.lowerBound,
-                                           windowSeconds: config.windowSeconds,
-                                           windowCount: Int((analysis.upperBound.rawValue - analysis.lowerBound.rawValue) / windowNs),
-                                           coverage: coverage(bm))
-            for m in records { engine.apply(m) }
-            engine.finish(at: coverage(bm).upperBound)
-            let cols = SilverTable.columns(rows: engine.rows, levels: shifted, tick: spec.tick, root: root, contract: selected, tradeDate: k.date)
+            let rows = engineRows(root: root, date: k.date, levels: shifted, records: records, coverage: coverage(bm))
+            let cols = SilverTable.columns(rows: rows, levels: shifted, tick: spec.tick, root: root, contract: selected, tradeDate: k.date)
             let chosen: [[Int64?]] = names.map { if case .int64(let v) = cols[position[$0]!] { v } else { [] } }
-            for i in 0..<engine.rows.count { out.append(chosen.map { Float($0[i] ?? 0) }) }
+            for i in 0..<rows.count { out.append(chosen.map { Float($0[i] ?? 0) }) }
         }
         return out
     }

@@ -342,27 +342,41 @@ extension PipelineContext {
         return out
     }
 
+    /// The analysis window of `root` on `date` and its number of feature windows.
+    func analysisGrid(root: String, date: CivilDate) -> (start: UnixNanos, count: Int) {
+        let spec = specs[root]!
+        let analysis = clocks[root]!.window(date, spec.sessions.analysis[0], spec.sessions.analysis[1])
+        let windowNs = UInt64(config.windowSeconds) * UnixNanos.nanosPerSecond
+        return (analysis.lowerBound, Int((analysis.upperBound.rawValue - analysis.lowerBound.rawValue) / windowNs))
+    }
+
+    /// Replays `records` through the level-vacuum engine for `levels` over the analysis
+    /// window of `date`, emitting only windows inside `coverage`.
+    func engineRows(root: String, date: CivilDate, levels: [LevelVacuumEngine.Level], records: [MBOMsg],
+                    coverage: Range<UnixNanos>) -> [VacuumRow] {
+        let grid = analysisGrid(root: root, date: date)
+        var engine = LevelVacuumEngine(levels: levels, tick: specs[root]!.tick, zones: config.zones, gridStart: grid.start,
+                                       windowSeconds: config.windowSeconds, windowCount: grid.count, coverage: coverage)
+        for m in records { engine.apply(m) }
+        engine.finish(at: coverage.upperBound)
+        return engine.rows
+    }
+
     /// Silver `level_vacuum_5s` of the selected contract on `date`.
     public func silver(root: String, date: CivilDate) throws -> StageResult? {
-        let spec = specs[root]!, clock = clocks[root]!
+        let spec = specs[root]!
         let (bk, bm) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
         let (_, sm) = try require(Registry.selectionMap, root, date, stage: "selection")
         let selected = sm.properties?["selected"] ?? ""
         var rows: [VacuumRow] = [], levels: [LevelVacuumEngine.Level] = []
         var note: String
-        let analysis = clock.window(date, spec.sessions.analysis[0], spec.sessions.analysis[1])
-        let windowNs = UInt64(config.windowSeconds) * UnixNanos.nanosPerSecond
-        let count = Int((analysis.upperBound.rawValue - analysis.lowerBound.rawValue) / windowNs)
+        let count = analysisGrid(root: root, date: date).count
         if selected.isEmpty {
             note = "no contract selected (see selection_map)"
         } else {
             levels = try knownLevels(root: root, date: date, contract: selected)
             let records = try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile).first { $0.contract == selected }?.records ?? []
-            var engine = LevelVacuumEngine(levels: levels, tick: spec.tick, zones: config.zones, gridStart: analysis.lowerBound,
-                                           windowSeconds: config.windowSeconds, windowCount: count, coverage: coverage(bm))
-            for m in records { engine.apply(m) }
-            engine.finish(at: coverage(bm).upperBound)
-            rows = engine.rows
+            rows = engineRows(root: root, date: date, levels: levels, records: records, coverage: coverage(bm))
             note = "\(selected): \(levels.count) levels, \(Set(rows.map(\.window)).count) of \(count) windows covered"
         }
         let m = try lake.writePartition(key(Registry.levelVacuum, root, date), fields: SilverTable.fields, stage: "silver",

@@ -32,15 +32,6 @@ import Testing
         ["run", "--layer", "all", "--symbol", "ES", "--symbol", "AMZN", "--lake", lake, "--config", config, "--quiet"] + extra
     }
 
-    static func dataFiles(_ lake: String) throws -> [String: Data] {
-        var out: [String: Data] = [:]
-        let walker = FileManager.default.enumerator(atPath: lake)!
-        while let rel = walker.nextObject() as? String {
-            if rel.hasSuffix(".parquet") { out[rel] = try Data(contentsOf: URL(fileURLWithPath: lake + "/" + rel)) }
-        }
-        return out
-    }
-
     /// Killing the runner with SIGKILL at random moments, then running again,
     /// gives exactly the files of an uninterrupted run; in between, no
     /// partition is marked complete without its data, and every visible data
@@ -52,7 +43,7 @@ import Testing
         try Self.makeRaw(killed)
         let ok = try runPrecedent(Self.runArgs(reference))
         try #require(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
-        let expected = try Self.dataFiles(reference)
+        let expected = try Fixtures.parquetFiles(under: reference)
         try #require(expected.count == 24)
 
         let binary = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent")
@@ -84,7 +75,7 @@ import Testing
         #expect(kills >= 5, "too few runs were killed mid-way (\(kills)) for the test to mean anything")
         let final = try runPrecedent(Self.runArgs(killed))
         #expect(final.status == 0, "\(final.stdout)\(final.stderr)")
-        #expect(try Self.dataFiles(killed) == expected)
+        #expect(try Fixtures.parquetFiles(under: killed) == expected)
     }
 
     @Test func helpAndErrorsTeach() throws {

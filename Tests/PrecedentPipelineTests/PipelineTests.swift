@@ -117,7 +117,7 @@ func strings(_ c: ParquetColumn?) -> [String] {
         try SampleLake.makeRaw(lake)
         let first = try SampleLake.run(lake)
         #expect(first.failed == 0)
-        let files = try SampleLake.dataFiles(lake)
+        let files = try Fixtures.parquetFiles(under: lake)
         #expect(files.count == 24, "4 trade dates × 6 stages")
 
         let second = try SampleLake.run(lake)
@@ -126,9 +126,9 @@ func strings(_ c: ParquetColumn?) -> [String] {
 
         let third = try SampleLake.run(lake, overwrite: true, workers: 2)
         #expect(third.partitions.allSatisfy { $0.status == .done })
-        #expect(try SampleLake.dataFiles(lake) == files)
+        #expect(try Fixtures.parquetFiles(under: lake) == files)
         // The shared lake (another process history, two workers) holds the same bytes too.
-        #expect(try SampleLake.dataFiles(SampleLake.shared) == files)
+        #expect(try Fixtures.parquetFiles(under: SampleLake.shared) == files)
     }
 
     /// A failure in one partition is reported and the others go on.

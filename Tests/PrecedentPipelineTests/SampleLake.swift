@@ -50,14 +50,4 @@ enum SampleLake {
         precondition(report.failed == 0, report.text())
         return dir
     }()
-
-    /// Every `part-00000.parquet` below `lake`, relative path → bytes.
-    static func dataFiles(_ lake: String) throws -> [String: Data] {
-        var out: [String: Data] = [:]
-        let walker = FileManager.default.enumerator(atPath: lake)!
-        while let rel = walker.nextObject() as? String {
-            if rel.hasSuffix(".parquet") { out[rel] = try Data(contentsOf: URL(fileURLWithPath: lake + "/" + rel)) }
-        }
-        return out
-    }
 }

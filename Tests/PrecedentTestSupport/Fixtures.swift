@@ -87,4 +87,14 @@ extension Fixtures {
         }
         return (reader.metadata, out)
     }
+
+    /// Every `*.parquet` below `folder`, relative path → bytes (to compare whole lakes).
+    public static func parquetFiles(under folder: String) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        let walker = FileManager.default.enumerator(atPath: folder)!
+        while let rel = walker.nextObject() as? String {
+            if rel.hasSuffix(".parquet") { out[rel] = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + rel)) }
+        }
+        return out
+    }
 }
