@@ -101,8 +101,10 @@ public struct FlatL2Index: Sendable {
         queries.withUnsafeBufferPointer { q in
             for j in 0..<m { qNorms[j] = Self.dot(q.baseAddress! + j * dimension, q.baseAddress! + j * dimension, dimension) }
         }
-        let block = 16384
-        var products = [Float](repeating: 0, count: m * min(block, count))
+        let block = 4096
+        // sgemm overwrites every product it uses (beta = 0): no need to zero the buffer.
+        let capacity = m * min(block, count)
+        var products = [Float](unsafeUninitializedCapacity: capacity) { _, initialized in initialized = capacity }
         var start = 0
         while start < count {
             let n = min(block, count - start)

@@ -70,8 +70,11 @@ public struct Distribution: Sendable {
 }
 
 /// Robust z-score normalisation fitted on eligible precedents only (SPEC §8):
-/// z = (x − median) / (1.4826 · MAD), clipped at ±8; a dimension whose MAD is 0
-/// among the eligible carries no information and is set to 0.
+/// z = (x − median) / s, clipped at ±8, with s = 1.4826 · MAD. Order-book counts
+/// are sparse (most windows add, pull or fill nothing in a zone), so the MAD is
+/// often 0 while the component still varies: then s = 1.2533 · mean absolute
+/// deviation from the median (the same scale for normal data). Only a component
+/// that is constant among the eligible is set to 0.
 public struct RobustScaler: Sendable {
     public var median: [Double]
     public var scale: [Double]
@@ -82,8 +85,10 @@ public struct RobustScaler: Sendable {
         for j in 0..<d {
             let col = vectors.map { $0[j] }.sorted()
             let m = Self.median(col)
-            let mad = Self.median(col.map { abs($0 - m) }.sorted())
-            median.append(m); scale.append(1.4826 * mad)
+            let deviations = col.map { abs($0 - m) }
+            let mad = Self.median(deviations.sorted())
+            let meanAD = deviations.reduce(0, +) / Double(max(1, deviations.count))
+            median.append(m); scale.append(mad > 0 ? 1.4826 * mad : 1.253314 * meanAD)
         }
     }
 
