@@ -116,3 +116,32 @@ import Testing
         #expect(throws: FeatureError.self) { try FeatureList.load(path: path) }
     }
 }
+
+@Suite struct RobustScalerTests {
+    @Test func medianMADWithAMeanDeviationFallbackAndClipping() {
+        // Columns: ordinary (median 3, MAD 1), sparse (median 0, MAD 0, mean |x − 0| = 2), constant.
+        let rows: [[Double]] = [[1, 0, 7], [2, 0, 7], [3, 0, 7], [4, 0, 7], [5, 10, 7]]
+        let s = RobustScaler(fit: rows)
+        #expect(s.median == [3, 0, 7])
+        #expect(abs(s.scale[0] - 1.4826) < 1e-12 && abs(s.scale[1] - 1.253314 * 2) < 1e-12 && s.scale[2] == 0)
+        let z = s.transform([5, 10, 8])
+        #expect(abs(Double(z[0]) - 2 / 1.4826) < 1e-6 && abs(Double(z[1]) - 10 / (1.253314 * 2)) < 1e-5 && z[2] == 0)
+        #expect(s.transform([1000, -1000, 0]).prefix(2) == [8, -8])  // clipped at ±8
+    }
+
+    @Test func wilsonIntervalMatchesTheFormula() {
+        // 3 of 10: Wilson 95 % = (0.1078, 0.6032) (standard tables).
+        let d = Distribution.of([.break, .break, .break] + Array(repeating: Outcome.reject, count: 7))
+        let (lo, hi) = d.wilson(.break)!
+        #expect(abs(lo - 0.1078) < 5e-4 && abs(hi - 0.6032) < 5e-4)
+        #expect(d.share(.break) == 0.3 && d.share(.chop) == 0)
+    }
+
+    @Test func brierAndRankedProbabilityScores() {
+        // Forecast (reject 0.5, failed 0, chop 0, break 0.5), outcome break:
+        // Brier = 0.25 + 0 + 0 + 0.25 = 0.5; RPS = ((0.5−0)² + (0.5−0)² + (0.5−0)²) / 3 = 0.25.
+        let s = Evaluation.scores([0.5, 0, 0, 0.5], .break)
+        #expect(abs(s.brier - 0.5) < 1e-12 && abs(s.rps - 0.25) < 1e-12)
+        #expect(Evaluation.scores([0, 0, 0, 1], .break) == (0, 0))
+    }
+}
