@@ -10,8 +10,10 @@ public struct Neighbour: Sendable, Equatable {
 /// Exact k-nearest-neighbour search by squared L2 distance over float32
 /// vectors stored row-major, as FAISS `IndexFlatL2`:
 /// - one query: a SIMD scan, distance Σ (q − x)² per vector;
-/// - a batch: ‖q‖² + ‖x‖² − 2 q·x with the dot products from OpenBLAS `sgemm`
-///   (blocks of 4,096 vectors), as FAISS does for 20 or more queries.
+/// - a batch: OpenBLAS `sgemm` of the queries as `[−2q, 1]` against the vectors
+///   stored as `[x, ‖x‖²]` (blocks of 4,096 vectors), which gives ‖x‖² − 2 q·x
+///   directly — the distance less ‖q‖², the same order — so collecting the top k
+///   is one comparison per product; ‖q‖² is added to the k found.
 /// Results are sorted by distance, ties by smaller index. Distances are
 /// clamped at 0 (the batch formula can round below).
 public struct FlatL2Index: Sendable {
@@ -21,6 +23,8 @@ public struct FlatL2Index: Sendable {
     public private(set) var vectors: [Float] = []
     /// ‖x‖² per vector.
     public private(set) var norms: [Float] = []
+    /// Row-major `[x, ‖x‖²]` per vector (`dimension + 1` wide), for batches.
+    private var withNorms: [Float] = []
 
     public init(dimension: Int) {
         precondition(dimension > 0)
@@ -33,7 +37,12 @@ public struct FlatL2Index: Sendable {
         vectors += values
         let n = values.count / dimension
         values.withUnsafeBufferPointer { v in
-            for i in 0..<n { norms.append(Self.dot(v.baseAddress! + i * dimension, v.baseAddress! + i * dimension, dimension)) }
+            for i in 0..<n {
+                let norm = Self.dot(v.baseAddress! + i * dimension, v.baseAddress! + i * dimension, dimension)
+                norms.append(norm)
+                withNorms.append(contentsOf: UnsafeBufferPointer(start: v.baseAddress! + i * dimension, count: dimension))
+                withNorms.append(norm)
+            }
         }
         count += n
     }
@@ -80,27 +89,22 @@ public struct FlatL2Index: Sendable {
 
     /// Offers one block's distances ‖q‖² + ‖x‖² − 2 q·x (clamped at 0) to a query's top k.
     /// Offers one block's distances ‖q‖² + ‖x‖² − 2 q·x (clamped at 0) to a query's top k.
-    /// Two passes: distances in place (a branch-free loop the compiler vectorises),
-    /// then one comparison per vector against the current k-th distance.
-    @inline(__always) static func collect(_ top: inout TopK, _ products: UnsafeMutablePointer<Float>, _ norms: UnsafePointer<Float>,
-                                          _ qn: Float, _ n: Int, _ base: Int) {
-        for i in 0..<n { products[i] = max(0, qn + norms[i] - 2 * products[i]) }
-        var threshold = top.threshold
-        for i in 0..<n where products[i] < threshold {
-            top.insert(products[i], base + i)
-            threshold = top.threshold
-        }
-    }
-
     /// The `k` nearest vectors to each of `queryCount` queries given row-major (OpenBLAS).
     public func search(batch queries: [Float], queryCount m: Int, k: Int) -> [[Neighbour]] {
         precondition(queries.count == m * dimension)
         guard count > 0, m > 0 else { return Array(repeating: [], count: m) }
-        var tops = (0..<m).map { _ in TopK(k: min(k, count)) }
+        let d = dimension, w = d + 1
+        // Queries as [−2q, 1] against vectors stored as [x, ‖x‖²]: one sgemm gives
+        // ‖x‖² − 2 q·x, which orders the vectors as the distance does; ‖q‖² is added at the end.
+        var augmented = [Float](repeating: 1, count: m * w)
         var qNorms = [Float](repeating: 0, count: m)
         queries.withUnsafeBufferPointer { q in
-            for j in 0..<m { qNorms[j] = Self.dot(q.baseAddress! + j * dimension, q.baseAddress! + j * dimension, dimension) }
+            for j in 0..<m {
+                qNorms[j] = Self.dot(q.baseAddress! + j * d, q.baseAddress! + j * d, d)
+                for t in 0..<d { augmented[j * w + t] = -2 * q[j * d + t] }
+            }
         }
+        var tops = (0..<m).map { _ in TopK(k: min(k, count)) }
         let block = 4096
         // sgemm overwrites every product it uses (beta = 0): no need to zero the buffer.
         let capacity = m * min(block, count)
@@ -108,29 +112,33 @@ public struct FlatL2Index: Sendable {
         var start = 0
         while start < count {
             let n = min(block, count - start)
-            queries.withUnsafeBufferPointer { q in
-                vectors.withUnsafeBufferPointer { v in
+            augmented.withUnsafeBufferPointer { q in
+                withNorms.withUnsafeBufferPointer { v in
                     products.withUnsafeMutableBufferPointer { p in
-                        // P (m × n) = Q (m × d) · Xᵀ (d × n), row-major.
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(dimension),
-                                    1, q.baseAddress, Int32(dimension), v.baseAddress! + start * dimension, Int32(dimension),
+                        // P (m × n) = Q' (m × w) · X'ᵀ (w × n), row-major.
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(w),
+                                    1, q.baseAddress, Int32(w), v.baseAddress! + start * w, Int32(w),
                                     0, p.baseAddress, Int32(n))
                     }
                 }
             }
-            products.withUnsafeMutableBufferPointer { p in
-                norms.withUnsafeBufferPointer { xn in
-                    for j in 0..<m {
-                        let row = p.baseAddress! + j * n
-                        let qn = qNorms[j]
-                        Self.collect(&tops[j], row, xn.baseAddress! + start, qn, n, start)
+            products.withUnsafeBufferPointer { p in
+                for j in 0..<m {
+                    let row = p.baseAddress! + j * n
+                    var threshold = tops[j].threshold
+                    for i in 0..<n where row[i] < threshold {
+                        tops[j].insert(row[i], start + i)
+                        threshold = tops[j].threshold
                     }
                 }
             }
             start += n
         }
-        return tops.map { $0.sorted() }
+        return tops.enumerated().map { j, top in
+            top.sorted().map { Neighbour(index: $0.index, distance: max(0, $0.distance + qNorms[j])) }
+        }
     }
+
 }
 
 /// The k smallest (distance, index) pairs seen, ties to the smaller index: a
