@@ -72,7 +72,8 @@ struct QueryCommand: ParsableCommand {
             robust statistics. Prints the outcome distribution (counts, shares with 95% Wilson intervals, \
             distance-weighted shares), the base rate of the same level kind and direction, excursion \
             quantiles and the neighbours. Times are in the root's time zone, session-relative like the \
-            configuration (ES 18:12 on trade date 2023-12-26 is 2023-12-25 18:12 ET).
+            configuration (ES 18:12 on trade date 2023-12-26 is 2023-12-25 18:12 ET). Exit status 3 \
+            when there is no trigger at that moment (the nearest one is named) or it has no vector.
 
             Example:
               precedent query --symbol ES --date 2023-12-26 --time 18:12:35 --level or_high --lake lake --config config/sample.yaml
