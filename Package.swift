@@ -19,11 +19,13 @@ let package = Package(
         .library(name: "PrecedentPipeline", targets: ["PrecedentPipeline"]),
         .library(name: "PrecedentRetrieval", targets: ["PrecedentRetrieval"]),
         .library(name: "PrecedentSetups", targets: ["PrecedentSetups"]),
+        .library(name: "PrecedentBars", targets: ["PrecedentBars"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -34,7 +36,7 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(
-            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+            name: "CGzip", path: "Sources/CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "PrecedentCore"),
         .target(name: "PrecedentDBN", dependencies: ["PrecedentCore", "CZstd"]),
         .target(name: "PrecedentBook", dependencies: ["PrecedentCore", "PrecedentDBN"]),
@@ -42,13 +44,15 @@ let package = Package(
         .target(
             name: "PrecedentLake",
             dependencies: [
-                "PrecedentCore", "PrecedentDBN", "CZstd", "CSnappy", "CZlib",
+                "PrecedentCore", "PrecedentDBN", "CZstd", "CSnappy", "CGzip",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // LOBSTER (NASDAQ) order-by-order files into DBN MBO; uses the book to seed pre-session orders.
         .target(name: "PrecedentLOBSTER", dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentBook"]),
         // Sessions, levels and the 5-second level-vacuum features (SPEC §4, §6, §7).
         .target(name: "PrecedentFeatures", dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLake"]),
+        // The bars side (SPEC §11): readers, per-contract bars, resampling, indicators.
+        .target(name: "PrecedentBars", dependencies: ["PrecedentCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Exact k-NN (SIMD scan, OpenBLAS batches).
         .target(name: "PrecedentRetrieval", dependencies: ["COpenBLAS"]),
         // Gold: triggers, vectors, labels, pressure; the precedent index, query and evaluation.
@@ -94,6 +98,9 @@ let package = Package(
             name: "PrecedentPipelineTests",
             dependencies: ["PrecedentPipeline", "PrecedentFeatures", "PrecedentLake", "PrecedentDBN", "PrecedentBook", "PrecedentLOBSTER",
                            "PrecedentCore", "PrecedentTestSupport", "PrecedentRetrieval", "PrecedentSetups"]),
+        .testTarget(
+            name: "PrecedentBarsTests",
+            dependencies: ["PrecedentBars", "PrecedentCore", "PrecedentTestSupport"]),
         .testTarget(
             name: "PrecedentSetupsTests",
             dependencies: ["PrecedentSetups", "PrecedentFeatures", "PrecedentCore", "PrecedentRetrieval", "PrecedentTestSupport"]),

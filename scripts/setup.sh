@@ -17,9 +17,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if ! python3 -c 'import databento_dbn, numpy, pyarrow, duckdb, fastavro, faiss' >/dev/null 2>&1; then
-  echo "setup: installing Python test oracles (databento-dbn, numpy, pyarrow, duckdb, fastavro, faiss-cpu)"
-  python3 -m pip install -q --disable-pip-version-check "databento-dbn==0.72.0" numpy "pyarrow>=20" "duckdb>=1.1" pytz fastavro faiss-cpu
+if ! python3 -c 'import databento_dbn, numpy, pyarrow, duckdb, fastavro, faiss, pandas, talib' >/dev/null 2>&1; then
+  echo "setup: installing Python test oracles (databento-dbn, numpy, pyarrow, duckdb, fastavro, faiss-cpu, pandas, ta-lib)"
+  python3 -m pip install -q --disable-pip-version-check "databento-dbn==0.72.0" numpy "pyarrow>=20" "duckdb>=1.1" pytz fastavro faiss-cpu pandas ta-lib
 fi
 
 command -v swift >/dev/null || { echo "setup: swift 6 is not on PATH (expected under /opt/swift)" >&2; exit 1; }

@@ -1,5 +1,5 @@
 import CSnappy
-import CZlib
+import CGzip
 import CZstd
 
 extension ParquetCompression {

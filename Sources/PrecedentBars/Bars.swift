@@ -1,0 +1,105 @@
+import Foundation
+import PrecedentCore
+import ZIPFoundation
+
+/// One OHLCV bar of one contract: `[start, start + length)`, prices fixed point 1e-9.
+public struct Bar: Sendable, Equatable {
+    public var contract: String
+    public var start: UnixNanos
+    public var open: Price, high: Price, low: Price, close: Price
+    public var volume: Int64
+    public init(contract: String, start: UnixNanos, open: Price, high: Price, low: Price, close: Price, volume: Int64) {
+        self.contract = contract; self.start = start; self.open = open; self.high = high; self.low = low
+        self.close = close; self.volume = volume
+    }
+}
+
+/// A value that did not parse: counted and reported, never coerced.
+public struct Rejection: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var reason: String
+    public var description: String { "\(file):\(line): \(reason)" }
+}
+
+/// CME month codes by month number.
+public let monthCodes: [Character] = ["F", "G", "H", "J", "K", "M", "N", "Q", "U", "V", "X", "Z"]
+
+/// QuantConnect Lean minute trade files: `YYYYMMDD_trade.zip` holding one
+/// `YYYYMMDD_<root>_minute_trade_<YYYYMM>.csv` per contract, rows
+/// `ms since midnight, open, high, low, close, volume`, times UTC (Lean's README).
+public enum LeanMinuteTrades {
+    /// Bars of every contract in the zip; the contract is named `<ROOT><month code><last digit of the year>` (ESZ3).
+    public static func read(zip path: String) throws -> (bars: [Bar], rejections: [Rejection]) {
+        let name = (path as NSString).lastPathComponent
+        guard name.count >= 8, let day = CivilDate(yyyymmdd: UInt32(name.prefix(8)) ?? 0) else {
+            throw BarsError("\(path): the file name does not start with YYYYMMDD")
+        }
+        let archive: Archive
+        do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch {
+            throw BarsError("\(path): not a readable zip archive (\(error))")
+        }
+        let midnight = UnixNanos(utcMidnightOf: day).rawValue
+        var bars: [Bar] = [], rejections: [Rejection] = []
+        for entry in archive.sorted(by: { $0.path < $1.path }) where entry.path.hasSuffix(".csv") {
+            let parts = (entry.path as NSString).deletingPathExtension.split(separator: "_")
+            guard parts.count == 5, parts[2] == "minute", parts[3] == "trade", parts[4].count == 6,
+                  let ym = Int(parts[4]), (1...12).contains(ym % 100) else {
+                rejections.append(Rejection(file: "\(name)/\(entry.path)", line: 0, reason: "not a minute trade file name"))
+                continue
+            }
+            let contract = parts[1].uppercased() + String(monthCodes[ym % 100 - 1]) + String(ym / 100 % 10)
+            var data = Data()
+            _ = try archive.extract(entry) { data.append($0) }
+            let text = String(decoding: data, as: UTF8.self)
+            for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
+                let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                guard f.count == 6 else {
+                    rejections.append(Rejection(file: "\(name)/\(entry.path)", line: i + 1, reason: "\(f.count) fields, 6 expected")); continue
+                }
+                guard let ms = UInt64(f[0]), ms < 86_400_000 else {
+                    rejections.append(Rejection(file: "\(name)/\(entry.path)", line: i + 1, reason: "time '\(f[0])' is not ms after midnight")); continue
+                }
+                let prices = f[1...4].map { Price(decimal: $0) }
+                guard prices.allSatisfy({ $0 != nil }), let v = Int64(f[5]), v >= 0 else {
+                    rejections.append(Rejection(file: "\(name)/\(entry.path)", line: i + 1, reason: "a price or the volume does not parse")); continue
+                }
+                bars.append(Bar(contract: contract, start: UnixNanos(rawValue: midnight + ms * 1_000_000),
+                                open: prices[0]!, high: prices[1]!, low: prices[2]!, close: prices[3]!, volume: v))
+            }
+        }
+        return (bars, rejections)
+    }
+}
+
+public struct BarsError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+public enum Resampler {
+    /// Bars of `minutes` per contract, never mixing contracts: buckets
+    /// `[k·N, (k+1)·N)` minutes from midnight UTC (pandas `resample("Nmin")` with
+    /// its defaults: left-closed, left-labelled, origin at midnight); open of the
+    /// first bar, highest high, lowest low, close of the last, volume summed.
+    /// Empty buckets are absent (no bar is invented). Input in time order per contract.
+    public static func resample(_ bars: [Bar], minutes: Int) -> [Bar] {
+        precondition(minutes > 0)
+        let width = UInt64(minutes) * 60 * UnixNanos.nanosPerSecond
+        var out: [Bar] = []
+        var current: [String: Int] = [:]  // contract → index in out of its open bucket
+        for b in bars {
+            let start = UnixNanos(rawValue: b.start.rawValue / width * width)
+            if let i = current[b.contract], out[i].start == start {
+                out[i].high = max(out[i].high, b.high)
+                out[i].low = min(out[i].low, b.low)
+                out[i].close = b.close
+                out[i].volume += b.volume
+            } else {
+                current[b.contract] = out.count
+                out.append(Bar(contract: b.contract, start: start, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume))
+            }
+        }
+        return out
+    }
+}

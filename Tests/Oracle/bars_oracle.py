@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Reference implementations for the bars side: pandas resampling and TA-Lib indicators.
+
+    bars_oracle.py resample ZIP MINUTES   -> JSON lines: contract, start_ns, open, high, low, close, volume
+    bars_oracle.py talib SERIES.json      -> JSON: rsi, macd, macd_signal, macd_hist, bb_upper, bb_middle, bb_lower, atr
+                                             (SERIES.json: {"high": [...], "low": [...], "close": [...]}; NaN -> null)
+Lean minute trade zips: one CSV per contract, rows `ms since midnight, open, high, low, close, volume` (UTC)."""
+import io
+import json
+import math
+import os
+import sys
+import zipfile
+
+import numpy as np
+import pandas as pd
+
+CODES = "FGHJKMNQUVXZ"
+
+
+def resample(path, minutes):
+    day = pd.Timestamp(os.path.basename(path)[:8], tz="UTC")
+    with zipfile.ZipFile(path) as z:
+        for name in sorted(z.namelist()):
+            if not name.endswith(".csv"):
+                continue
+            parts = name[:-4].split("_")
+            ym = int(parts[4])
+            contract = parts[1].upper() + CODES[ym % 100 - 1] + str(ym // 100 % 10)
+            df = pd.read_csv(io.BytesIO(z.read(name)), header=None, names=["ms", "open", "high", "low", "close", "volume"])
+            df.index = day + pd.to_timedelta(df["ms"], unit="ms")
+            r = df.resample(f"{minutes}min").agg({"open": "first", "high": "max", "low": "min", "close": "last", "volume": "sum"})
+            r = r.dropna(subset=["open"])
+            for ts, row in r.iterrows():
+                print(json.dumps({"contract": contract, "start_ns": int(ts.value), "open": float(row["open"]), "high": float(row["high"]),
+                                  "low": float(row["low"]), "close": float(row["close"]), "volume": int(row["volume"])}))
+
+
+def indicators(path):
+    import talib
+    s = json.load(open(path))
+    h, l, c = (np.array(s[k], dtype=float) for k in ("high", "low", "close"))
+    macd, sig, hist = talib.MACD(c, 12, 26, 9)
+    up, mid, low = talib.BBANDS(c, 20, 2.0, 2.0, 0)
+    out = {"rsi": talib.RSI(c, 14), "macd": macd, "macd_signal": sig, "macd_hist": hist,
+           "bb_upper": up, "bb_middle": mid, "bb_lower": low, "atr": talib.ATR(h, l, c, 14)}
+    print(json.dumps({k: [None if math.isnan(x) else float(x) for x in v] for k, v in out.items()}))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "resample":
+        resample(sys.argv[2], int(sys.argv[3]))
+    else:
+        indicators(sys.argv[2])
