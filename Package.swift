@@ -70,7 +70,7 @@ let package = Package(
             name: "PrecedentCLI",
             dependencies: [
                 "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLOBSTER", "PrecedentLake",
-                "PrecedentFeatures", "PrecedentPipeline", "PrecedentSetups", "PrecedentRetrieval",
+                "PrecedentFeatures", "PrecedentPipeline", "PrecedentSetups", "PrecedentRetrieval", "PrecedentBars",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "precedent", dependencies: ["PrecedentCLI"]),

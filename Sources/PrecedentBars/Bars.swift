@@ -52,7 +52,7 @@ public enum LeanMinuteTrades {
             var data = Data()
             _ = try archive.extract(entry) { data.append($0) }
             let text = String(decoding: data, as: UTF8.self)
-            for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
+            for (i, line) in text.split(whereSeparator: \.isNewline).enumerated() {
                 let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
                 guard f.count == 6 else {
                     rejections.append(Rejection(file: "\(name)/\(entry.path)", line: i + 1, reason: "\(f.count) fields, 6 expected")); continue

@@ -1,0 +1,221 @@
+import Foundation
+import PrecedentCore
+import ZIPFoundation
+
+/// One contract's day: settlement/close and volume (open interest, open, high and low when the
+/// source has them — never filled in when it does not).
+public struct DailyRecord: Sendable, Equatable {
+    public var contract: String
+    public var date: CivilDate
+    public var open: Price?, high: Price?, low: Price?
+    public var close: Price
+    /// Contracts traded; nil when the source left it blank (then it counts for nothing).
+    public var volume: Int64?
+    public var openInterest: Int64?
+    /// Where the row comes from (a file name, a vendor).
+    public var source: String
+    /// The contract's expiry month as year × 12 + month − 1 when the source states it (a one-digit
+    /// year in the name is ambiguous across decades: ESH4 is 2014 or 2024).
+    public var expiryMonth: Int?
+    public init(contract: String, date: CivilDate, open: Price?, high: Price?, low: Price?, close: Price, volume: Int64?,
+                openInterest: Int64?, source: String, expiryMonth: Int? = nil) {
+        self.contract = contract; self.date = date; self.open = open; self.high = high; self.low = low
+        self.close = close; self.volume = volume; self.openInterest = openInterest; self.source = source
+        self.expiryMonth = expiryMonth
+    }
+}
+
+/// The month a contract name expires in: `ESZ3` → (2013, 12) relative to `near` (the
+/// one-digit year is resolved to the decade nearest `near`); `ZLF95` → (1995, 1).
+public func contractMonth(_ contract: String, root: String, near: CivilDate) -> (year: Int, month: Int)? {
+    guard contract.hasPrefix(root) else { return nil }
+    let rest = contract.dropFirst(root.count)
+    guard let code = rest.first, let m = monthCodes.firstIndex(of: code), let digits = Int(rest.dropFirst()), !rest.dropFirst().isEmpty
+    else { return nil }
+    let n = rest.dropFirst().count
+    let base = near.year - near.year % (n == 1 ? 10 : 100)
+    var y = base + digits
+    let span = n == 1 ? 10 : 100
+    if y < near.year - span / 2 { y += span } else if y > near.year + span / 2 { y -= span }
+    return (y, m + 1)
+}
+
+/// How the continuous series picks its contract.
+public enum RollRule: Sendable, Equatable {
+    /// Highest volume summed over the last `window` calendar days (today included).
+    case volume(window: Int)
+    /// Highest open interest of the day.
+    case openInterest
+}
+
+/// Back-adjustment at rolls.
+public enum Adjustment: String, Sendable, CaseIterable { case none, difference, ratio }
+
+public struct ContinuousRow: Sendable, Equatable {
+    public var date: CivilDate
+    public var contract: String
+    public var open: Double?, high: Double?, low: Double?
+    public var close: Double
+    public var volume: Int64?
+    public var source: String
+}
+
+public struct Roll: Sendable, Equatable, CustomStringConvertible {
+    public var date: CivilDate
+    public var from: String
+    public var to: String
+    public var reason: String
+    public var description: String { "\(date) \(from) → \(to): \(reason)" }
+}
+
+public enum Continuous {
+    /// The continuous series of one root. On each date the contract with the highest
+    /// measure (`rule`) among those trading that day is the candidate; the series rolls
+    /// to it only if it expires later than the current contract (never back) and its
+    /// measure exceeds the current contract's. Each row keeps its source contract and data source. Adjustment
+    /// at a roll uses both contracts' closes on the roll date: `difference` adds
+    /// (new − old) to every earlier price, `ratio` multiplies them by new / old.
+    public static func build(_ records: [DailyRecord], root: String, rule: RollRule, adjustment: Adjustment = .none)
+        -> (rows: [ContinuousRow], rolls: [Roll]) {
+        let byDate = Dictionary(grouping: records, by: \.date)
+        let byContract = Dictionary(grouping: records, by: \.contract)
+        let dates = byDate.keys.sorted()
+        let stated = Dictionary(records.compactMap { r in r.expiryMonth.map { (r.contract, $0) } }, uniquingKeysWith: { a, _ in a })
+        func expiry(_ c: String, _ d: CivilDate) -> Int {
+            stated[c] ?? contractMonth(c, root: root, near: d).map { $0.year * 12 + $0.month - 1 } ?? Int.max
+        }
+        var rows: [ContinuousRow] = [], rolls: [Roll] = []
+        var current: String? = nil
+        var adjustAt: [(index: Int, diff: Double, ratio: Double)] = []
+        for d in dates {
+            let today = byDate[d]!
+            func measure(_ c: String) -> Int64 {
+                switch rule {
+                case .openInterest: return today.first { $0.contract == c }?.openInterest ?? 0
+                case .volume(let window):
+                    let from = CivilDate(daysSinceEpoch: d.daysSinceEpoch - window + 1)
+                    return (byContract[c] ?? []).reduce(0) { $0 + ($1.date >= from && $1.date <= d ? $1.volume ?? 0 : 0) }
+                }
+            }
+            let ranked = today.map(\.contract).sorted { (measure($0), $1) > (measure($1), $0) }
+            guard let best = ranked.first else { continue }
+            if current == nil {
+                current = best
+            } else if best != current!, expiry(best, d) > expiry(current!, d), measure(best) > measure(current!) {
+                let old = today.first { $0.contract == current! }
+                let new = today.first { $0.contract == best }!
+                let lastSeen = (byContract[current!] ?? []).map(\.date).filter { $0 < d }.max()
+                let gap = measure(current!) == 0 ? "; GAP: \(current!) last traded \(lastSeen.map { "\($0)" } ?? "never") — the series has no data in between" : ""
+                rolls.append(Roll(date: d, from: current!, to: best,
+                                  reason: "\(best) \(measure(best)) > \(current!) \(measure(current!))"
+                                    + (rule == .openInterest ? " open interest" : " volume over the window") + gap))
+                if let old { adjustAt.append((rows.count, (new.close.doubleValue ?? 0) - (old.close.doubleValue ?? 0),
+                                              (new.close.doubleValue ?? 1) / (old.close.doubleValue ?? 1))) }
+                current = best
+            }
+            // The current contract may not trade on a date (holiday for it): then no row — never a made-up one.
+            guard let r = today.first(where: { $0.contract == current! }) else { continue }
+            rows.append(ContinuousRow(date: d, contract: r.contract, open: r.open?.doubleValue, high: r.high?.doubleValue,
+                                      low: r.low?.doubleValue, close: r.close.doubleValue ?? 0, volume: r.volume, source: r.source))
+        }
+        if adjustment != .none {
+            for (index, diff, ratio) in adjustAt.reversed() {
+                for i in 0..<index {
+                    func f(_ x: Double) -> Double { adjustment == .difference ? x + diff : x * ratio }
+                    rows[i].close = f(rows[i].close)
+                    rows[i].open = rows[i].open.map(f); rows[i].high = rows[i].high.map(f); rows[i].low = rows[i].low.map(f)
+                }
+            }
+        }
+        return (rows, rolls)
+    }
+}
+
+/// Lean daily trade zips (`es_trade.zip`: one `es_trade_YYYYMM.csv` per contract, rows
+/// `YYYYMMDD HH:MM, open, high, low, close, volume`).
+public enum LeanDailyTrades {
+    public static func read(zip path: String) throws -> (records: [DailyRecord], rejections: [Rejection]) {
+        var out: [DailyRecord] = [], rejections: [Rejection] = []
+        let name = (path as NSString).lastPathComponent
+        for (entry, text) in try zipEntries(path) where entry.hasSuffix(".csv") {
+            let parts = (entry as NSString).deletingPathExtension.split(separator: "_")
+            guard parts.count == 3, let ym = Int(parts[2]), (1...12).contains(ym % 100) else {
+                rejections.append(Rejection(file: "\(name)/\(entry)", line: 0, reason: "not a daily trade file name")); continue
+            }
+            let contract = parts[0].uppercased() + String(monthCodes[ym % 100 - 1]) + String(ym / 100 % 10)
+            for (i, line) in text.split(whereSeparator: \.isNewline).enumerated() {
+                let f = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                guard f.count == 6, let day = CivilDate(yyyymmdd: UInt32(f[0].prefix(8)) ?? 0) else {
+                    rejections.append(Rejection(file: "\(name)/\(entry)", line: i + 1, reason: "not `YYYYMMDD HH:MM,o,h,l,c,v`")); continue
+                }
+                let p = f[1...4].map { Price(decimal: $0) }
+                guard p.allSatisfy({ $0 != nil }), let v = Int64(f[5]) else {
+                    rejections.append(Rejection(file: "\(name)/\(entry)", line: i + 1, reason: "a price or the volume does not parse")); continue
+                }
+                out.append(DailyRecord(contract: contract, date: day, open: p[0], high: p[1], low: p[2], close: p[3]!, volume: v,
+                                       openInterest: nil, source: "lean:\(entry)", expiryMonth: ym / 100 * 12 + ym % 100 - 1))
+            }
+        }
+        return (out, rejections)
+    }
+}
+
+/// The ZL soybean-oil settlements (`schwartz97`): `date, generic, contract, last_trade_date,
+/// settle, ttm_days, open_interest, volume`, contracts named Bloomberg-style (`BOF95 Comdty`),
+/// mapped explicitly to CME names (`ZLF95`). Settlement only: no open, high or low.
+public enum ZLSettlements {
+    /// `BOF95 Comdty` → `ZLF95`; nil for anything else.
+    public static func cmeName(_ bloomberg: String) -> String? {
+        let p = bloomberg.split(separator: " ")
+        guard p.count == 2, p[1] == "Comdty", p[0].hasPrefix("BO"), p[0].count == 5 else { return nil }
+        let code = p[0].dropFirst(2).first!, year = p[0].suffix(2)
+        guard monthCodes.contains(code), year.allSatisfy(\.isNumber) else { return nil }
+        return "ZL\(code)\(year)"
+    }
+
+    public static func read(csv path: String) throws -> (records: [DailyRecord], rejections: [Rejection]) {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw BarsError("\(path): cannot read") }
+        var out: [DailyRecord] = [], rejections: [Rejection] = []
+        for (i, line) in text.split(whereSeparator: \.isNewline).enumerated() where i > 0 {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 8, let day = CivilDate(iso: f[0]) else {
+                rejections.append(Rejection(file: path, line: i + 1, reason: "not 8 fields with an ISO date")); continue
+            }
+            guard let contract = cmeName(f[2]) else {
+                rejections.append(Rejection(file: path, line: i + 1, reason: "contract '\(f[2])' is not a BO outright")); continue
+            }
+            guard let settle = Price(decimal: f[4]) else {
+                rejections.append(Rejection(file: path, line: i + 1, reason: "settle '\(f[4])' does not parse")); continue
+            }
+            // Volume and open interest are written as decimals ("5764.0"); only whole numbers are accepted.
+            func whole(_ s: String) -> Int64? {
+                guard let p = Price(decimal: s), p.rawValue % Price.scale == 0 else { return nil }
+                return p.rawValue / Price.scale
+            }
+            // A blank volume is missing (kept as nil), not zero; anything else must be a whole number.
+            let volume = f[7].isEmpty ? nil : whole(f[7])
+            guard f[7].isEmpty || volume != nil else {
+                rejections.append(Rejection(file: path, line: i + 1, reason: "volume '\(f[7])' is not a whole number")); continue
+            }
+            let month = contractMonth(contract, root: "ZL", near: day)
+            out.append(DailyRecord(contract: contract, date: day, open: nil, high: nil, low: nil, close: settle, volume: volume,
+                                   openInterest: whole(f[6]), source: "schwartz97", expiryMonth: month.map { $0.year * 12 + $0.month - 1 }))
+        }
+        return (out, rejections)
+    }
+}
+
+/// Reads every entry of a zip as text.
+func zipEntries(_ path: String) throws -> [(String, String)] {
+    let archive: Archive
+    do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch {
+        throw BarsError("\(path): not a readable zip archive (\(error))")
+    }
+    var out: [(String, String)] = []
+    for entry in archive.sorted(by: { $0.path < $1.path }) {
+        var data = Data()
+        _ = try archive.extract(entry) { data.append($0) }
+        out.append((entry.path, String(decoding: data, as: UTF8.self)))
+    }
+    return out
+}
