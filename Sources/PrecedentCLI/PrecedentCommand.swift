@@ -18,6 +18,12 @@ public struct PrecedentCommand: ParsableCommand {
               precedent book FILE --depth 5 --pretty | tail
               precedent lake write-dbn ../shared/data/dbn/cme/*.mbo.dbn.zst --lake lake --table mbo
 
+            Then the pipeline and the precedents (bash scripts/demo.sh lays out a sample lake):
+
+              precedent run --layer all --symbol ES --lake out/lake --config config/sample.yaml
+              precedent index build --symbol ES --lake out/lake --config config/sample.yaml
+              precedent query --symbol ES --date 2023-12-26 --time 18:22:50 --level or_high --lake out/lake --config config/sample.yaml
+
             Sample data is read from ../shared/data or $PRECEDENT_DATA.
             """,
         version: version,
