@@ -52,7 +52,8 @@ let package = Package(
         // Sessions, levels and the 5-second level-vacuum features (SPEC §4, §6, §7).
         .target(name: "PrecedentFeatures", dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLake"]),
         // The bars side (SPEC §11): readers, per-contract bars, resampling, indicators.
-        .target(name: "PrecedentBars", dependencies: ["PrecedentCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "PrecedentBars",
+                dependencies: ["PrecedentCore", "PrecedentDBN", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Exact k-NN (SIMD scan, OpenBLAS batches).
         .target(name: "PrecedentRetrieval", dependencies: ["COpenBLAS"]),
         // Gold: triggers, vectors, labels, pressure; the precedent index, query and evaluation.
@@ -100,7 +101,7 @@ let package = Package(
                            "PrecedentCore", "PrecedentTestSupport", "PrecedentRetrieval", "PrecedentSetups"]),
         .testTarget(
             name: "PrecedentBarsTests",
-            dependencies: ["PrecedentBars", "PrecedentCore", "PrecedentTestSupport"]),
+            dependencies: ["PrecedentBars", "PrecedentCore", "PrecedentDBN", "PrecedentTestSupport"]),
         .testTarget(
             name: "PrecedentSetupsTests",
             dependencies: ["PrecedentSetups", "PrecedentFeatures", "PrecedentCore", "PrecedentRetrieval", "PrecedentTestSupport"]),

@@ -1,0 +1,44 @@
+import Foundation
+import PrecedentBars
+import PrecedentCore
+import PrecedentDBN
+import PrecedentTestSupport
+import Testing
+
+/// Spreads never reach an outright series (SPEC §11), on the real CME definitions and bars.
+@Suite struct OutrightTests {
+    @Test func spreadsAreExcludedAndCountedByDefinitionOrPattern() throws {
+        let paths = ["dbn/cme/definition-glbx-es-fut.dbn.zst", "dbn/cme/definition-glbx-es-futspread.dbn.zst"].map(Fixtures.path)
+        let defs = try InstrumentDefinitions.load(paths: paths)
+        let filter = try OutrightFilter(root: "ES", definitions: defs)
+        var verdicts: [OutrightFilter.Verdict: [String]] = [:]
+        for (id, d) in defs.byID.sorted(by: { $0.key < $1.key }) {
+            verdicts[filter.classify(symbol: d.rawSymbol.string, instrumentID: id), default: []].append(d.rawSymbol.string)
+        }
+        // The real files: one outright (ESM3) and two calendar spreads (instrument_class S).
+        #expect(verdicts[.outright] == ["ESM3"])
+        #expect(verdicts[.spread]?.sorted() == ["ESH5-ESM5", "ESM4-ESU4"])
+        // Without a definition, the strict pattern decides.
+        let bare = try OutrightFilter(root: "ES")
+        #expect(bare.classify(symbol: "ESU4") == .outright && bare.classify(symbol: "ESM4-ESU4") == .spread)
+        #expect(bare.classify(symbol: "NQU4") == .otherRoot && bare.classify(symbol: "ESU24X") == .spread)
+    }
+
+    @Test func aSpreadPriceCannotEnterAnOutrightSeries() throws {
+        // Real ESU4 and NQU4 1-minute bars from DBN; keep ES outrights only.
+        let (bars, unmapped) = try DBNBars.read(path: Fixtures.path("dbn/cme/futures_ohlcv-1m_2024-07-01T23-40_2024-07-02T00-10.dbn.zst"))
+        #expect(unmapped == 0)
+        let filter = try OutrightFilter(root: "ES")
+        let es = bars.filter { filter.classify(symbol: $0.contract) == .outright }
+        #expect(es.count == 30 && es.allSatisfy { $0.contract == "ESU4" })
+        #expect(bars.filter { filter.classify(symbol: $0.contract) == .otherRoot }.count == 30)  // NQU4, counted apart
+        let tick = Price(decimal: "0.25")!
+        #expect(PriceSanity.check(es, tick: tick).isEmpty, "the real outright series passes")
+        // One bar quoted as a calendar spread (60.25 points on the spread's 0.05 grid: 60.15) slipped in.
+        var bad = es[10]
+        bad.open = Price(decimal: "60.25")!; bad.high = Price(decimal: "60.25")!; bad.low = Price(decimal: "60.15")!; bad.close = Price(decimal: "60.15")!
+        let issues = PriceSanity.check(es + [bad], tick: tick)
+        #expect(issues.contains { $0.reason.contains("tick grid") } && issues.contains { $0.reason.contains("from the median") })
+        #expect(issues.allSatisfy { $0.start == bad.start })
+    }
+}
