@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "PrecedentFeatures", dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLake"]),
         // The bars side (SPEC §11): readers, per-contract bars, resampling, indicators.
         .target(name: "PrecedentBars",
-                dependencies: ["PrecedentCore", "PrecedentDBN", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+                dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentLake", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Exact k-NN (SIMD scan, OpenBLAS batches).
         .target(name: "PrecedentRetrieval", dependencies: ["COpenBLAS"]),
         // Gold: triggers, vectors, labels, pressure; the precedent index, query and evaluation.

@@ -70,6 +70,8 @@ struct BarsCommand: ParsableCommand {
         @Option(help: "Rolling volume window, calendar days.") var window = 7
         @Option(help: "none, difference or ratio.") var adjust = "none"
         @Flag(help: "Print the roll log only.") var rollsOnly = false
+        @Option(help: ArgumentHelp("Also write the daily matrix (Parquet with nested groups, BigQuery and Avro schemas) here.", valueName: "dir"))
+        var matrix: String?
 
         func validate() throws {
             guard (leanDaily == nil) != (zlCsv == nil) else { throw ValidationError("give one of --lean-daily or --zl-csv") }
@@ -82,6 +84,7 @@ struct BarsCommand: ParsableCommand {
             let (rows, rolls) = Continuous.build(records, root: root, rule: .volume(window: window), adjustment: Adjustment(rawValue: adjust)!)
             print("# \(rows.count) rows, \(rolls.count) rolls, \(rejected.count) input rows rejected")
             for r in rolls { print("# roll \(r)") }
+            if let matrix { print("# matrix: \(try DailyMatrix.write(rows, root: root, to: matrix))") }
             if rollsOnly { return }
             var out = StandardOutput()
             out.line("date,contract,open,high,low,close,volume,source")

@@ -2,6 +2,7 @@
 """Reference implementations for the bars side: pandas resampling and TA-Lib indicators.
 
     bars_oracle.py resample ZIP MINUTES   -> JSON lines: contract, start_ns, open, high, low, close, volume
+    bars_oracle.py matrix-check FILE      -> JSON rows read by DuckDB through the nested groups
     bars_oracle.py talib SERIES.json      -> JSON: rsi, macd, macd_signal, macd_hist, bb_upper, bb_middle, bb_lower, atr
                                              (SERIES.json: {"high": [...], "low": [...], "close": [...]}; NaN -> null)
 Lean minute trade zips: one CSV per contract, rows `ms since midnight, open, high, low, close, volume` (UTC)."""
@@ -47,8 +48,23 @@ def indicators(path):
     print(json.dumps({k: [None if math.isnan(x) else float(x) for x in v] for k, v in out.items()}))
 
 
-if __name__ == "__main__":
+def main():
     if sys.argv[1] == "resample":
         resample(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1] == "matrix-check":
+        matrix_check(sys.argv[2])
     else:
         indicators(sys.argv[2])
+
+
+def matrix_check(path):
+    """DuckDB reads the matrix with its nested groups: a row per date with fields from each group."""
+    import duckdb
+    rows = duckdb.connect().execute(
+        f"select date::varchar, market.contract, market.close, indicators.rsi14, pivots.p, pivots.close_minus_r1 "
+        f"from read_parquet('{path}') order by date").fetchall()
+    print(json.dumps([list(r) for r in rows]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+import Foundation
+import PrecedentBars
+import PrecedentCore
+import PrecedentTestSupport
+import Testing
+
+@Suite struct MatrixTests {
+    @Test func floorPivotsByHand() {
+        // H 110, L 90, C 100: P 100, R1 110, S1 90, R2 120, S2 80, R3 130, S3 70, R4 140, S4 60.
+        let p = FloorPivots(high: 110, low: 90, close: 100)
+        #expect(p.levels == [60, 70, 80, 90, 100, 110, 120, 130, 140])
+        #expect(p.midpoints == [65, 75, 85, 95, 105, 115, 125, 135])
+    }
+
+    /// The ES daily matrix from the continuous series: DuckDB reads it through its nested
+    /// groups with our values, and the BigQuery and Avro schemas describe exactly its columns.
+    @Test func duckDBReadsTheNestedMatrixAndTheSchemasMatch() throws {
+        let (records, _) = try LeanDailyTrades.read(zip: Fixtures.path("bars/lean-es/daily/es_trade.zip"))
+        let autumn = records.filter { $0.date.year == 2013 || ($0.date.year == 2014 && $0.date.month <= 3) }
+        let rows = Continuous.build(autumn, root: "ES", rule: .volume(window: 7)).rows
+        try #require(rows.count > 40)
+        let dir = Oracle.temporaryPath("-matrix")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = try DailyMatrix.write(rows, root: "ES", to: dir)
+        let base = String(path.dropLast(".parquet".count))
+        let schemas = try Oracle.run("parquet_oracle.py", ["schema-check", path, base + ".avsc", base + ".bq.json"])
+        #expect(schemas.status == 0, "\(schemas.output)")
+        let r = try Oracle.run("bars_oracle.py", ["matrix-check", path])
+        try #require(r.status == 0, "\(r.output)")
+        let got = try JSONSerialization.jsonObject(with: Data(r.output.utf8)) as! [[Any]]
+        #expect(got.count == rows.count)
+        let rsi = Indicators.rsi(rows.map(\.close))
+        // Values pass through JSON text: equal to 1e-12 relative (the parser may drop the last digit).
+        func near(_ a: Any, _ b: Double?) -> Bool {
+            guard let b else { return a is NSNull }
+            guard let x = (a as? NSNumber)?.doubleValue else { return false }
+            return abs(x - b) <= 1e-12 * max(1, abs(b))
+        }
+        for (i, row) in got.enumerated() {
+            #expect(row[0] as? String == rows[i].date.description && row[1] as? String == rows[i].contract)
+            #expect(near(row[2], rows[i].close) && near(row[3], rsi[i]), "row \(i)")
+            if i > 0 {
+                let p = FloorPivots(high: rows[i - 1].high!, low: rows[i - 1].low!, close: rows[i - 1].close)
+                #expect(near(row[4], p.levels[4]) && near(row[5], rows[i].close - p.levels[5]), "row \(i)")
+            } else {
+                #expect(row[4] is NSNull)
+            }
+        }
+    }
+}
