@@ -67,6 +67,36 @@ public struct Price: RawRepresentable, Hashable, Comparable, Sendable {
     }
 }
 
+extension Price {
+    /// Parses exact decimal ASCII bytes (as `init?(decimal:)`, without building a String).
+    @inlinable public init?(decimalBytes b: UnsafeBufferPointer<UInt8>) {
+        var i = 0
+        let n = b.count
+        guard n > 0 else { return nil }
+        let negative = b[0] == 45  // "-"
+        if negative || b[0] == 43 { i = 1 }
+        var whole: Int64 = 0, digits = 0
+        while i < n, b[i] != 46 {
+            let c = b[i] &- 48
+            guard c < 10, whole < 922_337_203 else { return nil }
+            whole = whole * 10 + Int64(c); digits += 1; i += 1
+        }
+        guard digits > 0 else { return nil }
+        var frac: Int64 = 0, scale: Int64 = 100_000_000
+        if i < n {
+            i += 1  // "."
+            guard i < n else { return nil }
+            while i < n {
+                let c = b[i] &- 48
+                guard c < 10, scale > 0 else { return nil }
+                frac += Int64(c) * scale; scale /= 10; i += 1
+            }
+        }
+        let value = whole * Price.scale + frac
+        self.init(rawValue: negative ? -value : value)
+    }
+}
+
 extension Character {
     @usableFromInline var isASCIIDigit: Bool { isASCII && isNumber }
 }

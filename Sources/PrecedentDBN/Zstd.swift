@@ -67,3 +67,46 @@ final class ZstdCompressor {
         }
     }
 }
+
+/// Whole-buffer zstd decompression for other modules (CSV inputs compressed with zstd).
+public enum Zstd {
+    /// Decompresses every frame of `bytes`; throws on corrupt or truncated input.
+    public static func decompress(_ bytes: [UInt8]) throws -> [UInt8] {
+        // One frame that states its size (the usual case): decompress in one call into an exact buffer.
+        let size = bytes.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, $0.count) }
+        let frame = bytes.withUnsafeBytes { ZSTD_findFrameCompressedSize($0.baseAddress, $0.count) }
+        if ZSTD_isError(frame) == 0, frame == bytes.count, size < UInt64(Int.max), size <= 1 << 34,
+           size != ZSTD_CONTENTSIZE_UNKNOWN, size != ZSTD_CONTENTSIZE_ERROR {
+            var n = 0
+            let out = [UInt8](unsafeUninitializedCapacity: Int(size)) { o, initialized in
+                n = bytes.withUnsafeBytes { ZSTD_decompress(o.baseAddress, Int(size), $0.baseAddress, $0.count) }
+                initialized = ZSTD_isError(n) == 0 ? n : 0
+            }
+            guard ZSTD_isError(n) == 0, n == Int(size) else {
+                throw DBNError(.zstd, "the zstd input is corrupt (\(String(cString: ZSTD_getErrorName(n))))")
+            }
+            return out
+        }
+        let z = ZstdDecompressor()
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 8)
+        let chunk = 1 << 20
+        try bytes.withUnsafeBytes { raw in
+            var input = ZSTD_inBuffer(src: raw.baseAddress, size: raw.count, pos: 0)
+            while true {
+                let start = out.count
+                out.append(contentsOf: repeatElement(0, count: chunk))
+                var produced = 0
+                try out.withUnsafeMutableBytes { o in
+                    var output = ZSTD_outBuffer(dst: o.baseAddress! + start, size: chunk, pos: 0)
+                    try z.decompress(&input, &output)
+                    produced = output.pos
+                }
+                out.removeLast(chunk - produced)
+                if input.pos == input.size && produced < chunk { break }
+            }
+        }
+        if z.insideFrame { throw DBNError(.truncated, "the zstd input ends inside a frame") }
+        return out
+    }
+}

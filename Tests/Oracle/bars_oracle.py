@@ -2,6 +2,7 @@
 """Reference implementations for the bars side: pandas resampling and TA-Lib indicators.
 
     bars_oracle.py resample ZIP MINUTES   -> JSON lines: contract, start_ns, open, high, low, close, volume
+    bars_oracle.py ticks TRADES.csv.zst   -> JSON lines: 1-minute UTC bars of the trades (pandas)
     bars_oracle.py matrix-check FILE      -> JSON rows read by DuckDB through the nested groups
     bars_oracle.py talib SERIES.json      -> JSON: rsi, macd, macd_signal, macd_hist, bb_upper, bb_middle, bb_lower, atr
                                              (SERIES.json: {"high": [...], "low": [...], "close": [...]}; NaN -> null)
@@ -48,8 +49,24 @@ def indicators(path):
     print(json.dumps({k: [None if math.isnan(x) else float(x) for x in v] for k, v in out.items()}))
 
 
+def ticks(path):
+    """Trades CSV (zstd) in US Central time → 1-minute UTC bars, as pandas makes them."""
+    import subprocess
+    raw = subprocess.run(["zstd", "-dc", path], check=True, capture_output=True).stdout
+    df = pd.read_csv(io.BytesIO(raw))
+    df.index = pd.to_datetime(df["DateTime"], format="%Y-%m-%d %H:%M:%S.%f").dt.tz_localize("America/Chicago").dt.tz_convert("UTC")
+    bars = df["Price"].resample("1min").ohlc()
+    bars["volume"] = df["Volume"].resample("1min").sum()
+    bars = bars.dropna(subset=["open"])
+    for ts, r in bars.iterrows():
+        print(json.dumps({"start_ns": int(ts.value), "open": float(r["open"]), "high": float(r["high"]), "low": float(r["low"]),
+                          "close": float(r["close"]), "volume": int(r["volume"])}))
+
+
 def main():
-    if sys.argv[1] == "resample":
+    if sys.argv[1] == "ticks":
+        ticks(sys.argv[2])
+    elif sys.argv[1] == "resample":
         resample(sys.argv[2], int(sys.argv[3]))
     elif sys.argv[1] == "matrix-check":
         matrix_check(sys.argv[2])

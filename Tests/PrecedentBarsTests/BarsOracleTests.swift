@@ -82,3 +82,24 @@ import Testing
         }
     }
 }
+
+@Suite struct TicksTests {
+    /// The 500,000 real ES trades (US Central times) → 1-minute UTC bars, equal to pandas.
+    @Test func tradesToMinuteBarsEqualPandas() throws {
+        let path = Fixtures.path("ticks/es_trades_2013-09-01_03.csv.zst")
+        let (ticks, rejections) = try TicksCSV.read(path: path, timeZone: "America/Chicago")
+        #expect(ticks.count == 500_000 && rejections.isEmpty)
+        let mine = Resampler.minuteBars(ticks, contract: "ESU3")
+        let r = try Oracle.run("bars_oracle.py", ["ticks", path])
+        try #require(r.status == 0, "\(r.output)")
+        struct Row: Decodable { var start_ns: Int64; var open, high, low, close: Double; var volume: Int64 }
+        let theirs = try r.output.split(separator: "\n").map { try JSONDecoder().decode(Row.self, from: Data($0.utf8)) }
+        #expect(mine.count == theirs.count)
+        for (a, b) in zip(mine, theirs) {
+            #expect(Int64(a.start.rawValue) == b.start_ns && a.open.doubleValue == b.open && a.high.doubleValue == b.high
+                    && a.low.doubleValue == b.low && a.close.doubleValue == b.close && a.volume == b.volume, "\(a.start.iso8601 ?? "")")
+        }
+        // 2013-09-01 17:00:00.083 CDT is 22:00:00.083 UTC.
+        #expect(ticks[0].ts.iso8601 == "2013-09-01T22:00:00.083000000Z")
+    }
+}
