@@ -20,12 +20,14 @@ let package = Package(
         .library(name: "PrecedentRetrieval", targets: ["PrecedentRetrieval"]),
         .library(name: "PrecedentSetups", targets: ["PrecedentSetups"]),
         .library(name: "PrecedentBars", targets: ["PrecedentBars"]),
+        .library(name: "PrecedentWarehouse", targets: ["PrecedentWarehouse"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -54,6 +56,9 @@ let package = Package(
         // The bars side (SPEC §11): readers, per-contract bars, resampling, indicators.
         .target(name: "PrecedentBars",
                 dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentLake", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // The embedded warehouse (SQLite via GRDB): validated, idempotent loads of the daily matrix.
+        .target(name: "PrecedentWarehouse",
+                dependencies: ["PrecedentCore", "PrecedentBars", "PrecedentLake", .product(name: "GRDB", package: "GRDB.swift")]),
         // Exact k-NN (SIMD scan, OpenBLAS batches).
         .target(name: "PrecedentRetrieval", dependencies: ["COpenBLAS"]),
         // Gold: triggers, vectors, labels, pressure; the precedent index, query and evaluation.
@@ -71,7 +76,7 @@ let package = Package(
             name: "PrecedentCLI",
             dependencies: [
                 "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLOBSTER", "PrecedentLake",
-                "PrecedentFeatures", "PrecedentPipeline", "PrecedentSetups", "PrecedentRetrieval", "PrecedentBars",
+                "PrecedentFeatures", "PrecedentPipeline", "PrecedentSetups", "PrecedentRetrieval", "PrecedentBars", "PrecedentWarehouse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "precedent", dependencies: ["PrecedentCLI"]),
@@ -101,7 +106,7 @@ let package = Package(
                            "PrecedentCore", "PrecedentTestSupport", "PrecedentRetrieval", "PrecedentSetups"]),
         .testTarget(
             name: "PrecedentBarsTests",
-            dependencies: ["PrecedentBars", "PrecedentCore", "PrecedentDBN", "PrecedentTestSupport"]),
+            dependencies: ["PrecedentBars", "PrecedentWarehouse", "PrecedentCore", "PrecedentDBN", "PrecedentTestSupport"]),
         .testTarget(
             name: "PrecedentSetupsTests",
             dependencies: ["PrecedentSetups", "PrecedentFeatures", "PrecedentCore", "PrecedentRetrieval", "PrecedentTestSupport"]),

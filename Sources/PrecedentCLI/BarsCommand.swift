@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PrecedentBars
 import PrecedentCore
+import PrecedentWarehouse
 
 /// `precedent bars …` (the bars side; issue 7 in progress).
 struct BarsCommand: ParsableCommand {
@@ -67,11 +68,15 @@ struct BarsCommand: ParsableCommand {
         @Option(help: "Lean daily trade zip.") var leanDaily: String?
         @Option(help: "ZL settlement CSV (schwartz97).") var zlCsv: String?
         @Option(help: "Root (ES, ZL).") var root: String
+        @Option(help: ArgumentHelp("Only dates A:B (inclusive).", valueName: "A:B")) var dates: String?
         @Option(help: "Rolling volume window, calendar days.") var window = 7
         @Option(help: "none, difference or ratio.") var adjust = "none"
         @Flag(help: "Print the roll log only.") var rollsOnly = false
         @Option(help: ArgumentHelp("Also write the daily matrix (Parquet with nested groups, BigQuery and Avro schemas) here.", valueName: "dir"))
         var matrix: String?
+        @Option(help: ArgumentHelp("Also validate and upsert the daily matrix into this SQLite warehouse (nothing loads if validation fails).", valueName: "file"))
+        var warehouse: String?
+        @Option(help: "Tick size for the tick-grid check of the load (omit for ratio-adjusted series).") var tick: Double?
 
         func validate() throws {
             guard (leanDaily == nil) != (zlCsv == nil) else { throw ValidationError("give one of --lean-daily or --zl-csv") }
@@ -80,11 +85,21 @@ struct BarsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let (records, rejected) = try leanDaily.map(LeanDailyTrades.read(zip:)) ?? ZLSettlements.read(csv: zlCsv!)
+            var (records, rejected) = try leanDaily.map(LeanDailyTrades.read(zip:)) ?? ZLSettlements.read(csv: zlCsv!)
+            if let dates {
+                let range = try RunCommand.parseDates(dates)
+                records = records.filter { range.contains($0.date) }
+            }
             let (rows, rolls) = Continuous.build(records, root: root, rule: .volume(window: window), adjustment: Adjustment(rawValue: adjust)!)
             print("# \(rows.count) rows, \(rolls.count) rolls, \(rejected.count) input rows rejected")
             for r in rolls { print("# roll \(r)") }
             if let matrix { print("# matrix: \(try DailyMatrix.write(rows, root: root, to: matrix))") }
+            if let warehouse {
+                let report = try Warehouse(path: warehouse).load(rows, root: root, tick: adjust == "ratio" ? nil : tick)
+                print("# warehouse load report:")
+                print(try jsonText(report).split(separator: "\n").map { "#   " + $0 }.joined(separator: "\n"))
+                if !report.validation.passed { throw ExitCode(1) }
+            }
             if rollsOnly { return }
             var out = StandardOutput()
             out.line("date,contract,open,high,low,close,volume,source")

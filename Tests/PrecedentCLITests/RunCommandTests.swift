@@ -91,3 +91,27 @@ import Testing
         #expect(printed.status == 0 && printed.stdout.contains("window_seconds: 5") && printed.stdout.contains("dominance: 0.8"))
     }
 }
+
+@Suite struct AuditCommandTests {
+    @Test func auditListsEveryTableOfTheLakeAndTheWarehouse() throws {
+        let lake = Oracle.temporaryPath("-lake"), warehouse = Oracle.temporaryPath(".sqlite")
+        defer { try? FileManager.default.removeItem(atPath: lake); try? FileManager.default.removeItem(atPath: warehouse) }
+        try RunCommandTests.makeRaw(lake)
+        let run = try runPrecedent(RunCommandTests.runArgs(lake))
+        try #require(run.status == 0, "\(run.stderr)")
+        let load = try runPrecedent(["bars", "continuous", "--lean-daily", Fixtures.path("bars/lean-es/daily/es_trade.zip"), "--root", "ES",
+                                     "--dates", "2013-10-01:2014-03-31", "--rolls-only", "--warehouse", warehouse, "--tick", "0.25"])
+        #expect(load.status == 0, "\(load.stdout)\(load.stderr)")
+        let audit = try runPrecedent(["audit", "--lake", lake, "--warehouse", warehouse, "--json"])
+        try #require(audit.status == 0, "\(audit.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as! [String: Any]
+        let tables = report["tables"] as! [[String: Any]]
+        // Six stages' tables for each of ES and AMZN.
+        #expect(tables.count == 12)
+        let esBronze = try #require(tables.first { $0["layer"] as? String == "bronze" && $0["symbol"] as? String == "ES" })
+        #expect(esBronze["partitions"] as? Int == 3 && (esBronze["contracts"] as? [String]) == ["ESH4", "ESM4"])
+        #expect((esBronze["rows"] as? Int ?? 0) > 70_000)
+        let held = try #require(report["warehouse"] as? [[String: Any]])
+        #expect(held.count == 1 && held[0]["symbol"] as? String == "ES" && (held[0]["rows"] as? Int ?? 0) > 40)
+    }
+}
