@@ -103,3 +103,34 @@ public enum Resampler {
         return out
     }
 }
+
+public enum DailyBars {
+    /// Daily records per contract by CME trade date (the clock's boundary: 18:00 ET, weekends to
+    /// Monday) from intraday bars; with `rth`, only bars starting inside that session-relative
+    /// window of their trade date (e.g. 09:30–16:00 ET). Open of the first bar, highest high,
+    /// lowest low, close of the last, volume summed; a day without bars is absent.
+    public static func byTradeDate(_ bars: [Bar], clock: ExchangeClock, rth: (LocalTime, LocalTime)? = nil, source: String) -> [DailyRecord] {
+        var out: [String: DailyRecord] = [:]
+        var order: [String] = []
+        var windows: [CivilDate: Range<UnixNanos>] = [:]
+        for b in bars.sorted(by: { ($0.contract, $0.start) < ($1.contract, $1.start) }) {
+            let day = clock.tradeDate(b.start)
+            if let rth {
+                let w = windows[day] ?? clock.window(day, rth.0, rth.1)
+                windows[day] = w
+                guard w.contains(b.start) else { continue }
+            }
+            let key = "\(b.contract)|\(day)"
+            if var r = out[key] {
+                r.high = max(r.high!, b.high); r.low = min(r.low!, b.low); r.close = b.close
+                r.volume = (r.volume ?? 0) + b.volume
+                out[key] = r
+            } else {
+                order.append(key)
+                out[key] = DailyRecord(contract: b.contract, date: day, open: b.open, high: b.high, low: b.low, close: b.close,
+                                       volume: b.volume, openInterest: nil, source: source)
+            }
+        }
+        return order.map { out[$0]! }
+    }
+}

@@ -17,8 +17,11 @@ public struct DailyRecord: Sendable, Equatable {
     /// The contract's expiry month as year × 12 + month − 1 when the source states it (a one-digit
     /// year in the name is ambiguous across decades: ESH4 is 2014 or 2024).
     public var expiryMonth: Int?
+    /// The contract's last trading day when the source states it (the ZL file does).
+    public var lastTradeDate: CivilDate?
     public init(contract: String, date: CivilDate, open: Price?, high: Price?, low: Price?, close: Price, volume: Int64?,
-                openInterest: Int64?, source: String, expiryMonth: Int? = nil) {
+                openInterest: Int64?, source: String, expiryMonth: Int? = nil, lastTradeDate: CivilDate? = nil) {
+        self.lastTradeDate = lastTradeDate
         self.contract = contract; self.date = date; self.open = open; self.high = high; self.low = low
         self.close = close; self.volume = volume; self.openInterest = openInterest; self.source = source
         self.expiryMonth = expiryMonth
@@ -46,6 +49,9 @@ public enum RollRule: Sendable, Equatable {
     case volume(window: Int)
     /// Highest open interest of the day.
     case openInterest
+    /// The nearest contract until `daysBeforeExpiry` calendar days before its last trading day
+    /// (stated by the source, else the third Friday of the expiry month, as for CME equity index futures).
+    case calendar(daysBeforeExpiry: Int)
 }
 
 /// Back-adjustment at rolls.
@@ -84,13 +90,46 @@ public enum Continuous {
         func expiry(_ c: String, _ d: CivilDate) -> Int {
             stated[c] ?? contractMonth(c, root: root, near: d).map { $0.year * 12 + $0.month - 1 } ?? Int.max
         }
+        let statedLast = Dictionary(records.compactMap { r in r.lastTradeDate.map { (r.contract, $0) } }, uniquingKeysWith: { a, _ in a })
+        /// The last trading day: stated, else the third Friday of the expiry month.
+        func lastTrade(_ c: String, _ d: CivilDate) -> CivilDate? {
+            if let s = statedLast[c] { return s }
+            let e = expiry(c, d)
+            guard e != Int.max else { return nil }
+            let first = CivilDate(year: e / 12, month: e % 12 + 1, day: 1)
+            let weekday = ((first.daysSinceEpoch % 7) + 7 + 4) % 7  // 0 Sunday
+            let firstFriday = 1 + (5 - weekday + 7) % 7
+            return CivilDate(year: e / 12, month: e % 12 + 1, day: firstFriday + 14)
+        }
         var rows: [ContinuousRow] = [], rolls: [Roll] = []
         var current: String? = nil
         var adjustAt: [(index: Int, diff: Double, ratio: Double)] = []
         for d in dates {
             let today = byDate[d]!
+            if case .calendar(let n) = rule {
+                // The earliest-expiring contract trading today whose roll day (last trade − n days) is still ahead.
+                let live = today.filter { r in lastTrade(r.contract, d).map { d.daysSinceEpoch < $0.daysSinceEpoch - n } ?? false }
+                    .map(\.contract).sorted { (expiry($0, d), $0) < (expiry($1, d), $1) }
+                if let next = live.first {
+                    if current == nil { current = next } else if next != current!, expiry(next, d) > expiry(current!, d) {
+                        rolls.append(Roll(date: d, from: current!, to: next,
+                                          reason: "\(current!) last trades \(lastTrade(current!, d).map { "\($0)" } ?? "?"), \(n) days before it"))
+                        if let old = today.first(where: { $0.contract == current! }), let new = today.first(where: { $0.contract == next }) {
+                            adjustAt.append((rows.count, (new.close.doubleValue ?? 0) - (old.close.doubleValue ?? 0),
+                                             (new.close.doubleValue ?? 1) / (old.close.doubleValue ?? 1)))
+                        }
+                        current = next
+                    }
+                }
+                if let cur = current, let r = today.first(where: { $0.contract == cur }) {
+                    rows.append(ContinuousRow(date: d, contract: r.contract, open: r.open?.doubleValue, high: r.high?.doubleValue,
+                                              low: r.low?.doubleValue, close: r.close.doubleValue ?? 0, volume: r.volume, source: r.source))
+                }
+                continue
+            }
             func measure(_ c: String) -> Int64 {
                 switch rule {
+                case .calendar: return 0
                 case .openInterest: return today.first { $0.contract == c }?.openInterest ?? 0
                 case .volume(let window):
                     let from = CivilDate(daysSinceEpoch: d.daysSinceEpoch - window + 1)
@@ -199,7 +238,8 @@ public enum ZLSettlements {
             }
             let month = contractMonth(contract, root: "ZL", near: day)
             out.append(DailyRecord(contract: contract, date: day, open: nil, high: nil, low: nil, close: settle, volume: volume,
-                                   openInterest: whole(f[6]), source: "schwartz97", expiryMonth: month.map { $0.year * 12 + $0.month - 1 }))
+                                   openInterest: whole(f[6]), source: "schwartz97", expiryMonth: month.map { $0.year * 12 + $0.month - 1 },
+                                   lastTradeDate: CivilDate(iso: f[3])))
         }
         return (out, rejections)
     }

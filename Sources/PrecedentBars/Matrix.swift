@@ -51,6 +51,16 @@ public enum DailyMatrix {
             + (1...8).map { leaf("m\($0)", "midpoint M\($0) between consecutive pivot levels (S4 … R4)") }
             + FloorPivots.levelNames.map { leaf("close_minus_\($0)", "close − \($0.uppercased()), price units") },
                doc: "floor pivots of the prior session and the close's distance from them"),
+        .group("fibonacci", [
+            ParquetField("swing_up", .boolean, nullable: true, doc: "the last confirmed swing runs up (low → high); null before two swings are confirmed"),
+            leaf("swing_low", "low of the last confirmed swing"), leaf("swing_high", "high of the last confirmed swing"),
+        ] + Fibonacci.retracements.map { leaf("ret_\(String($0).replacingOccurrences(of: ".", with: "_"))", "retracement \($0) of the last confirmed swing (docs/BARS.md)") }
+          + Fibonacci.extensions.map { leaf("ext_\(String($0).replacingOccurrences(of: ".", with: "_"))", "extension \($0) of the last confirmed swing") },
+               doc: "Fibonacci levels from the last swing confirmed by this date (3 days either side)"),
+        .group("regime", [
+            ParquetField("name", .byteArray, logical: .string, nullable: true, doc: "regime of the date from the regime calendar; null when not covered or no calendar"),
+            leaf("weight", "the regime's weight"),
+        ], doc: "regime calendar lookup"),
     ]
 
     public static func schema(root: String) -> TableSchema {
@@ -58,7 +68,7 @@ public enum DailyMatrix {
     }
 
     /// Columns for the continuous `rows` of `root`.
-    public static func columns(_ rows: [ContinuousRow], root: String) -> [ParquetColumn] {
+    public static func columns(_ rows: [ContinuousRow], root: String, regimes: RegimeCalendar? = nil) -> [ParquetColumn] {
         let close = rows.map(\.close)
         let hasHL = rows.allSatisfy { $0.high != nil && $0.low != nil }
         let rsi = Indicators.rsi(close), macd = Indicators.macd(close), bb = Indicators.bollinger(close)
@@ -80,16 +90,26 @@ public enum DailyMatrix {
             .group([.double(rsi), .double(macd.macd), .double(macd.signal), .double(macd.histogram),
                     .double(bb.upper), .double(bb.middle), .double(bb.lower), .double(atr)], present: nil),
             .group(piv, present: nil),
+            fibonacciGroup(rows),
+            .group([.strings(rows.map { regimes?[$0.date]?.name }), .double(rows.map { regimes?[$0.date]?.weight })], present: nil),
         ]
+    }
+
+    static func fibonacciGroup(_ rows: [ContinuousRow]) -> ParquetColumn {
+        let f = Fibonacci.levels(high: rows.map(\.high), low: rows.map(\.low))
+        var c: [ParquetColumn] = [.boolean(f.map { $0?.up }), .double(f.map { $0?.swingLow }), .double(f.map { $0?.swingHigh })]
+        for j in Fibonacci.retracements.indices { c.append(.double(f.map { $0?.retracement[j] })) }
+        for j in Fibonacci.extensions.indices { c.append(.double(f.map { $0?.extension_[j] })) }
+        return .group(c, present: nil)
     }
 
     /// Writes `<out>/<root>_daily_matrix.parquet` with its BigQuery (`.bq.json`) and Avro (`.avsc`) schemas.
     @discardableResult
-    public static func write(_ rows: [ContinuousRow], root: String, to folder: String) throws -> String {
+    public static func write(_ rows: [ContinuousRow], root: String, to folder: String, regimes: RegimeCalendar? = nil) throws -> String {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let base = "\(folder)/\(root.lowercased())_daily_matrix"
         let w = try ParquetWriter(path: base + ".parquet", fields: fields)
-        try w.write(rowGroup: columns(rows, root: root))
+        try w.write(rowGroup: columns(rows, root: root, regimes: regimes))
         try w.close()
         try schema(root: root).bigQueryJSON().write(toFile: base + ".bq.json", atomically: true, encoding: .utf8)
         try schema(root: root).avroJSON().write(toFile: base + ".avsc", atomically: true, encoding: .utf8)

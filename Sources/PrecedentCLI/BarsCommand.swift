@@ -70,6 +70,8 @@ struct BarsCommand: ParsableCommand {
         @Option(help: "Root (ES, ZL).") var root: String
         @Option(help: ArgumentHelp("Only dates A:B (inclusive).", valueName: "A:B")) var dates: String?
         @Option(help: "Rolling volume window, calendar days.") var window = 7
+        @Option(help: ArgumentHelp("Roll by calendar instead: this many days before each contract's last trading day.", valueName: "days"))
+        var daysBeforeExpiry: Int?
         @Option(help: "none, difference or ratio.") var adjust = "none"
         @Flag(help: "Print the roll log only.") var rollsOnly = false
         @Option(help: ArgumentHelp("Also write the daily matrix (Parquet with nested groups, BigQuery and Avro schemas) here.", valueName: "dir"))
@@ -77,6 +79,8 @@ struct BarsCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Also validate and upsert the daily matrix into this SQLite warehouse (nothing loads if validation fails).", valueName: "file"))
         var warehouse: String?
         @Option(help: "Tick size for the tick-grid check of the load (omit for ratio-adjusted series).") var tick: Double?
+        @Option(help: ArgumentHelp("Regime calendar CSV (start,end,name,weight) for the matrix's regime group.", valueName: "file"))
+        var regimes: String?
 
         func validate() throws {
             guard (leanDaily == nil) != (zlCsv == nil) else { throw ValidationError("give one of --lean-daily or --zl-csv") }
@@ -90,12 +94,19 @@ struct BarsCommand: ParsableCommand {
                 let range = try RunCommand.parseDates(dates)
                 records = records.filter { range.contains($0.date) }
             }
-            let (rows, rolls) = Continuous.build(records, root: root, rule: .volume(window: window), adjustment: Adjustment(rawValue: adjust)!)
+            let rule: RollRule = daysBeforeExpiry.map { .calendar(daysBeforeExpiry: $0) } ?? .volume(window: window)
+            let (rows, rolls) = Continuous.build(records, root: root, rule: rule, adjustment: Adjustment(rawValue: adjust)!)
             print("# \(rows.count) rows, \(rolls.count) rolls, \(rejected.count) input rows rejected")
             for r in rolls { print("# roll \(r)") }
-            if let matrix { print("# matrix: \(try DailyMatrix.write(rows, root: root, to: matrix))") }
+            let calendar = try regimes.map(RegimeCalendar.init(csv:))
+            if let calendar {
+                let c = calendar.coverage(rows.map(\.date))
+                print("# regime calendar: \(calendar.ranges) ranges cover \(c.covered) of \(c.total) dates"
+                      + (c.uncovered.isEmpty ? "" : "; not covered: \(c.uncovered.prefix(5).map(\.description).joined(separator: ", "))\(c.uncovered.count > 5 ? " …" : "")"))
+            }
+            if let matrix { print("# matrix: \(try DailyMatrix.write(rows, root: root, to: matrix, regimes: calendar))") }
             if let warehouse {
-                let report = try Warehouse(path: warehouse).load(rows, root: root, tick: adjust == "ratio" ? nil : tick)
+                let report = try Warehouse(path: warehouse).load(rows, root: root, tick: adjust == "ratio" ? nil : tick, regimes: calendar)
                 print("# warehouse load report:")
                 print(try jsonText(report).split(separator: "\n").map { "#   " + $0 }.joined(separator: "\n"))
                 if !report.validation.passed { throw ExitCode(1) }

@@ -47,9 +47,14 @@ public final class Warehouse {
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS daily_matrix (
                   symbol TEXT NOT NULL, date TEXT NOT NULL,
-                  \(Self.columns.map { "\($0) \($0.hasSuffix("contract") || $0.hasSuffix("source") ? "TEXT" : $0 == "market_volume" ? "INTEGER" : "REAL")" }.joined(separator: ", ")),
+                  \(Self.columns.map { "\($0) \($0.hasSuffix("contract") || $0.hasSuffix("source") || $0 == "regime_name" ? "TEXT" : $0 == "market_volume" || $0 == "fibonacci_swing_up" ? "INTEGER" : "REAL")" }.joined(separator: ", ")),
                   PRIMARY KEY (symbol, date))
                 """)
+            let existing = try Row.fetchAll(db, sql: "PRAGMA table_info(daily_matrix)").map { $0["name"] as String }
+            guard existing == ["symbol", "date"] + Self.columns else {
+                throw WarehouseError("\(path): its daily_matrix table has other columns than this program's matrix; "
+                                     + "load into a new warehouse file (or delete this one) to rebuild it")
+            }
         }
     }
 
@@ -92,13 +97,13 @@ public final class Warehouse {
     }
 
     /// Validates, then upserts every row in batches inside one transaction: all rows or none.
-    public func load(_ rows: [ContinuousRow], root: String, tick: Double?, batchSize: Int = 500) throws -> LoadReport {
+    public func load(_ rows: [ContinuousRow], root: String, tick: Double?, batchSize: Int = 500, regimes: RegimeCalendar? = nil) throws -> LoadReport {
         let start = Date()
         let report = try validate(rows, root: root, tick: tick)
         guard report.passed else {
             return LoadReport(status: "failed validation: nothing loaded", validation: report, rowsLoaded: 0, batches: 0, seconds: 0, rowsPerSecond: 0)
         }
-        let cols = DailyMatrix.columns(rows, root: root)
+        let cols = DailyMatrix.columns(rows, root: root, regimes: regimes)
         // Flatten the groups' columns in table order.
         var flat: [ParquetColumnValues] = []
         for c in cols.dropFirst(2) {
@@ -142,6 +147,11 @@ public final class Warehouse {
             }
         }
     }
+}
+
+public struct WarehouseError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ d: String) { description = d }
 }
 
 /// One Parquet column's values as SQLite values.

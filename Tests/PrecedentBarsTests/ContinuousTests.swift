@@ -84,3 +84,47 @@ import Testing
         #expect(contractMonth("ZLF00", root: "ZL", near: CivilDate(year: 1999, month: 12, day: 1))! == (2000, 1))
     }
 }
+
+@Suite struct DailyBarsTests {
+    /// Daily bars by trade date from the real ES trades: the session that opens Sunday 2013-09-01
+    /// 17:00 CT (18:00 ET) belongs to Monday 2013-09-02; every trade counts once; RTH-only keeps
+    /// 09:30–16:00 ET.
+    @Test func tradeDateAndRTHDailyBarsFromRealTrades() throws {
+        let (ticks, _) = try TicksCSV.read(path: Fixtures.path("ticks/es_trades_2013-09-01_03.csv.zst"), timeZone: "America/Chicago")
+        let minutes = Resampler.minuteBars(ticks, contract: "ESU3")
+        let clock = try ExchangeClock(timeZone: "America/New_York", boundary: LocalTime("18:00"))
+        let daily = DailyBars.byTradeDate(minutes, clock: clock, source: "mlfinpy")
+        #expect(daily.map(\.date) == [CivilDate(year: 2013, month: 9, day: 2), CivilDate(year: 2013, month: 9, day: 3)])
+        #expect(daily.reduce(0) { $0 + ($1.volume ?? 0) } == ticks.reduce(0) { $0 + $1.size })
+        #expect(daily[0].open == ticks[0].price)
+        // By hand from the trades: the first trade date's high and low.
+        let sep2 = ticks.filter { clock.tradeDate($0.ts) == CivilDate(year: 2013, month: 9, day: 2) }
+        #expect(daily[0].high == sep2.map(\.price).max() && daily[0].low == sep2.map(\.price).min() && daily[0].close == sep2.last!.price)
+        let rth = DailyBars.byTradeDate(minutes, clock: clock, rth: (LocalTime("09:30")!, LocalTime("16:00")!), source: "mlfinpy")
+        // 2013-09-02 was Labor Day (no regular session); 2013-09-03 has one until the file ends.
+        #expect(rth.map(\.date).allSatisfy { $0 == CivilDate(year: 2013, month: 9, day: 3) || $0 == CivilDate(year: 2013, month: 9, day: 2) })
+        let rthVolume = ticks.filter {
+            let d = clock.tradeDate($0.ts)
+            return clock.window(d, LocalTime("09:30")!, LocalTime("16:00")!).contains(UnixNanos(rawValue: $0.ts.rawValue / 60_000_000_000 * 60_000_000_000))
+        }.reduce(0) { $0 + $1.size }
+        #expect(rth.reduce(0) { $0 + ($1.volume ?? 0) } == rthVolume)
+    }
+}
+
+@Suite struct CalendarRollTests {
+    @Test func calendarRollsNDaysBeforeTheLastTradingDay() throws {
+        // ES: ESZ3's last trading day is the third Friday of December 2013, the 20th; 8 days before
+        // it the series moves to ESH4, on the first date after 2013-12-12 with both trading.
+        let (records, _) = try LeanDailyTrades.read(zip: Fixtures.path("bars/lean-es/daily/es_trade.zip"))
+        let autumn = records.filter { $0.date.year == 2013 || ($0.date.year == 2014 && $0.date.month <= 2) }
+        let (_, rolls) = Continuous.build(autumn, root: "ES", rule: .calendar(daysBeforeExpiry: 8))
+        #expect(rolls.count == 1 && rolls[0].from == "ESZ3" && rolls[0].to == "ESH4")
+        #expect(rolls[0].date >= CivilDate(year: 2013, month: 12, day: 12) && rolls[0].date <= CivilDate(year: 2013, month: 12, day: 16))
+        // ZL: the file states each contract's last trading day; every roll happens at least 5 days before it.
+        let (zl, _) = try ZLSettlements.read(csv: Fixtures.path("bars/zl-daily/soybean_oil_daily_by_contract_1995-2002.csv"))
+        let last = Dictionary(zl.compactMap { r in r.lastTradeDate.map { (r.contract, $0) } }, uniquingKeysWith: { a, _ in a })
+        let zlRolls = Continuous.build(zl, root: "ZL", rule: .calendar(daysBeforeExpiry: 5)).rolls
+        #expect(zlRolls.count >= 40)
+        for r in zlRolls { #expect(r.date.daysSinceEpoch >= last[r.from]!.daysSinceEpoch - 5, "\(r)") }
+    }
+}

@@ -48,3 +48,33 @@ import Testing
         }
     }
 }
+
+@Suite struct SwingAndRegimeTests {
+    @Test func fibonacciFromTheLastConfirmedSwing() {
+        // Highs/lows by day: a low of 90 on day 3 and a high of 120 on day 8, each the extreme of
+        // three days either side. The low is confirmed on day 6, the high on day 11.
+        let high: [Double?] = [100, 99, 98, 95, 97, 101, 105, 110, 120, 115, 112, 111, 113, 114]
+        let low: [Double?] = [95, 94, 92, 90, 93, 96, 100, 104, 112, 108, 106, 105, 107, 109]
+        let f = Fibonacci.levels(high: high, low: low)
+        #expect(f[10] == nil)  // before the high is confirmed there is only a low: no swing
+        let at = f[11]!
+        #expect(at.up && at.swingLow == 90 && at.swingHigh == 120)
+        #expect(at.retracement.map { ($0 * 1000).rounded() / 1000 } == [112.92, 108.54, 105, 101.46, 96.42])
+        #expect(at.extension_.map { ($0 * 1000).rounded() / 1000 } == [128.16, 138.54, 150, 168.54])
+        #expect(f[13] == at)  // unchanged until another swing is confirmed
+    }
+
+    @Test func regimeCalendarLooksUpDatesAndReportsCoverage() throws {
+        let path = Oracle.temporaryPath(".csv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "start,end,name,weight\n2013-10-01,2013-11-30,autumn,0.5\n2013-12-01,2013-12-31,december,1\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let c = try RegimeCalendar(csv: path)
+        #expect(c[CivilDate(year: 2013, month: 11, day: 30)]?.name == "autumn" && c[CivilDate(year: 2013, month: 11, day: 30)]?.weight == 0.5)
+        #expect(c[CivilDate(year: 2013, month: 12, day: 1)]?.name == "december" && c[CivilDate(year: 2014, month: 1, day: 1)] == nil)
+        let cov = c.coverage([CivilDate(year: 2013, month: 10, day: 7), CivilDate(year: 2014, month: 1, day: 2)])
+        #expect(cov.covered == 1 && cov.total == 2 && cov.uncovered == [CivilDate(year: 2014, month: 1, day: 2)])
+        try "2013-10-01,2013-11-30,a,1\n2013-11-15,2013-12-31,b,1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: BarsError.self) { try RegimeCalendar(csv: path) }
+    }
+}

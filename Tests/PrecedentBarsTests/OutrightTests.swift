@@ -42,3 +42,31 @@ import Testing
         #expect(issues.allSatisfy { $0.start == bad.start })
     }
 }
+
+/// Databento JSON/NDJSON OHLCV: the real ESU4/NQU4 1-minute records written both ways Databento
+/// writes JSON (raw: nested `hd`, 64-bit values as strings; pretty: ISO times and decimal prices)
+/// read back equal to the DBN file.
+@Suite struct JSONBarsTests {
+    @Test func bothJSONFormsEqualTheDBNRecords() throws {
+        let dbn = Fixtures.path("dbn/cme/futures_ohlcv-1m_2024-07-01T23-40_2024-07-02T00-10.dbn.zst")
+        let (bars, _) = try DBNBars.read(path: dbn)
+        let ids: [String: UInt32] = ["ESU4": 118, "NQU4": 4358]
+        var raw = "", pretty = ""
+        for b in bars {
+            raw += #"{"hd":{"ts_event":"\#(b.start.rawValue)","rtype":33,"publisher_id":1,"instrument_id":\#(ids[b.contract]!)},"#
+                + #""open":"\#(b.open.rawValue)","high":"\#(b.high.rawValue)","low":"\#(b.low.rawValue)","close":"\#(b.close.rawValue)","volume":"\#(b.volume)"}"# + "\n"
+            pretty += #"{"hd":{"ts_event":"\#(b.start.iso8601!)","instrument_id":\#(ids[b.contract]!)},"open":"\#(b.open.decimalString!)","#
+                + #""high":"\#(b.high.decimalString!)","low":"\#(b.low.decimalString!)","close":"\#(b.close.decimalString!)","volume":\#(b.volume)}"# + "\n"
+        }
+        raw += "{\"hd\":{\"ts_event\":\"x\"}}\n"  // a broken line: counted, not coerced
+        let p1 = Oracle.temporaryPath(".json"), p2 = Oracle.temporaryPath(".json")
+        defer { for p in [p1, p2] { try? FileManager.default.removeItem(atPath: p) } }
+        try raw.write(toFile: p1, atomically: true, encoding: .utf8)
+        try pretty.write(toFile: p2, atomically: true, encoding: .utf8)
+        let names = Dictionary(uniqueKeysWithValues: ids.map { ($1, $0) })
+        let a = try DatabentoJSONBars.read(path: p1, prices: .fixed, symbols: names)
+        let b = try DatabentoJSONBars.read(path: p2, prices: .decimal, symbols: names)
+        #expect(a.bars == bars && b.bars == bars)
+        #expect(a.rejections.count == 1 && a.rejections[0].line == bars.count + 1 && b.rejections.isEmpty)
+    }
+}

@@ -1,5 +1,4 @@
 import Foundation
-import PrecedentCore
 
 /// A local time of day, `HH:MM` or `HH:MM:SS`, in an exchange's time zone.
 public struct LocalTime: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
@@ -58,7 +57,7 @@ public struct ExchangeClock: Sendable {
 
     public init(timeZone identifier: String, boundary: LocalTime?) throws {
         guard let tz = TimeZone(identifier: identifier) else {
-            throw FeatureError("unknown time zone '\(identifier)' (use an IANA name such as America/New_York)")
+            throw ClockError("unknown time zone '\(identifier)' (use an IANA name such as America/New_York)")
         }
         timeZone = tz
         self.boundary = boundary
@@ -125,8 +124,8 @@ public struct ExchangeClock: Sendable {
     }
 }
 
-/// An error of feature computation or configuration, said in words.
-public struct FeatureError: Error, CustomStringConvertible, Sendable {
+/// A time-zone or calendar problem, said in words.
+public struct ClockError: Error, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ description: String) { self.description = description }
 }
