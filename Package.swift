@@ -106,7 +106,7 @@ let package = Package(
                            "PrecedentCore", "PrecedentTestSupport", "PrecedentRetrieval", "PrecedentSetups"]),
         .testTarget(
             name: "PrecedentBarsTests",
-            dependencies: ["PrecedentBars", "PrecedentWarehouse", "PrecedentCore", "PrecedentDBN", "PrecedentTestSupport"]),
+            dependencies: ["PrecedentBars", "PrecedentWarehouse", "PrecedentCore", "PrecedentDBN", "PrecedentLake", "PrecedentTestSupport"]),
         .testTarget(
             name: "PrecedentSetupsTests",
             dependencies: ["PrecedentSetups", "PrecedentFeatures", "PrecedentCore", "PrecedentRetrieval", "PrecedentTestSupport"]),

@@ -63,8 +63,16 @@ public enum DailyMatrix {
         ], doc: "regime calendar lookup"),
     ]
 
-    public static func schema(root: String) -> TableSchema {
-        TableSchema(name: "daily_matrix_\(root.lowercased())", doc: "Daily feature matrix of \(root) (docs/BARS.md)", fields: fields)
+    /// The fields with one extra group per user table.
+    public static func fields(extras: [ExtraTable]) -> [ParquetField] {
+        fields + extras.map { t in
+            .group(t.name, t.columns.map { ParquetField($0, .double, nullable: true, doc: "\(t.name).\($0) joined by date; null when the table has no row or value") },
+                   doc: "user table \(t.name) joined by date")
+        }
+    }
+
+    public static func schema(root: String, extras: [ExtraTable] = []) -> TableSchema {
+        TableSchema(name: "daily_matrix_\(root.lowercased())", doc: "Daily feature matrix of \(root) (docs/BARS.md)", fields: fields(extras: extras))
     }
 
     /// Columns for the continuous `rows` of `root`.
@@ -105,14 +113,18 @@ public enum DailyMatrix {
 
     /// Writes `<out>/<root>_daily_matrix.parquet` with its BigQuery (`.bq.json`) and Avro (`.avsc`) schemas.
     @discardableResult
-    public static func write(_ rows: [ContinuousRow], root: String, to folder: String, regimes: RegimeCalendar? = nil) throws -> String {
+    public static func write(_ rows: [ContinuousRow], root: String, to folder: String, regimes: RegimeCalendar? = nil,
+                             extras: [ExtraTable] = []) throws -> String {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let base = "\(folder)/\(root.lowercased())_daily_matrix"
-        let w = try ParquetWriter(path: base + ".parquet", fields: fields)
-        try w.write(rowGroup: columns(rows, root: root, regimes: regimes))
+        let w = try ParquetWriter(path: base + ".parquet", fields: fields(extras: extras))
+        let extraColumns: [ParquetColumn] = extras.map { t in
+            .group(t.columns.indices.map { j in .double(rows.map { t.values[$0.date]?[j] }) }, present: nil)
+        }
+        try w.write(rowGroup: columns(rows, root: root, regimes: regimes) + extraColumns)
         try w.close()
-        try schema(root: root).bigQueryJSON().write(toFile: base + ".bq.json", atomically: true, encoding: .utf8)
-        try schema(root: root).avroJSON().write(toFile: base + ".avsc", atomically: true, encoding: .utf8)
+        try schema(root: root, extras: extras).bigQueryJSON().write(toFile: base + ".bq.json", atomically: true, encoding: .utf8)
+        try schema(root: root, extras: extras).avroJSON().write(toFile: base + ".avsc", atomically: true, encoding: .utf8)
         return base + ".parquet"
     }
 }

@@ -81,6 +81,8 @@ struct BarsCommand: ParsableCommand {
         @Option(help: "Tick size for the tick-grid check of the load (omit for ratio-adjusted series).") var tick: Double?
         @Option(help: ArgumentHelp("Regime calendar CSV (start,end,name,weight) for the matrix's regime group.", valueName: "file"))
         var regimes: String?
+        @Option(name: .customLong("extra"), help: ArgumentHelp("A user table joined by date into the matrix as group NAME (CSV date,col…); repeatable.", valueName: "NAME=file"))
+        var extras: [String] = []
 
         func validate() throws {
             guard (leanDaily == nil) != (zlCsv == nil) else { throw ValidationError("give one of --lean-daily or --zl-csv") }
@@ -104,7 +106,14 @@ struct BarsCommand: ParsableCommand {
                 print("# regime calendar: \(calendar.ranges) ranges cover \(c.covered) of \(c.total) dates"
                       + (c.uncovered.isEmpty ? "" : "; not covered: \(c.uncovered.prefix(5).map(\.description).joined(separator: ", "))\(c.uncovered.count > 5 ? " …" : "")"))
             }
-            if let matrix { print("# matrix: \(try DailyMatrix.write(rows, root: root, to: matrix, regimes: calendar))") }
+            let tables = try extras.map { spec -> ExtraTable in
+                let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--extra must be NAME=file (got '\(spec)')") }
+                let t = try ExtraTable(csv: parts[1], name: parts[0])
+                if !t.rejections.isEmpty { printError("\(parts[1]): \(t.rejections.count) rows rejected, e.g. \(t.rejections[0])") }
+                return t
+            }
+            if let matrix { print("# matrix: \(try DailyMatrix.write(rows, root: root, to: matrix, regimes: calendar, extras: tables))") }
             if let warehouse {
                 let report = try Warehouse(path: warehouse).load(rows, root: root, tick: adjust == "ratio" ? nil : tick, regimes: calendar)
                 print("# warehouse load report:")

@@ -1,6 +1,7 @@
 import Foundation
 import PrecedentBars
 import PrecedentCore
+import PrecedentLake
 import PrecedentTestSupport
 import Testing
 
@@ -76,5 +77,49 @@ import Testing
         #expect(cov.covered == 1 && cov.total == 2 && cov.uncovered == [CivilDate(year: 2014, month: 1, day: 2)])
         try "2013-10-01,2013-11-30,a,1\n2013-11-15,2013-12-31,b,1\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: BarsError.self) { try RegimeCalendar(csv: path) }
+    }
+}
+
+@Suite struct BridgeAndExtrasTests {
+    /// A documented bridge between two real sources: the mlfinpy ES trades (September 2013, ESU3)
+    /// before the Lean daily files (from October 2013), by an explicit priority table.
+    @Test func sourcePriorityBridgesVendorsVisibly() throws {
+        let (ticks, _) = try TicksCSV.read(path: Fixtures.path("ticks/es_trades_2013-09-01_03.csv.zst"), timeZone: "America/Chicago")
+        let clock = try ExchangeClock(timeZone: "America/New_York", boundary: LocalTime("18:00"))
+        let early = DailyBars.byTradeDate(Resampler.minuteBars(ticks, contract: "ESU3"), clock: clock, source: "mlfinpy")
+        let (lean, _) = try LeanDailyTrades.read(zip: Fixtures.path("bars/lean-es/daily/es_trade.zip"))
+        let table = SourcePriority(entries: [
+            .init(source: "lean", from: CivilDate(year: 2013, month: 10, day: 1), to: CivilDate(year: 2014, month: 12, day: 31), priority: 1),
+            .init(source: "mlfinpy", from: CivilDate(year: 2013, month: 9, day: 1), to: CivilDate(year: 2013, month: 9, day: 30), priority: 2),
+        ])
+        let merged = table.merge(early + lean)
+        #expect(merged.used["mlfinpy"] == 2 && (merged.used["lean"] ?? 0) > 50)
+        #expect((merged.dropped["lean"] ?? 0) > 0)  // Lean's 2020 contracts are outside every range
+        let (rows, rolls) = Continuous.build(merged.records, root: "ES", rule: .volume(window: 7))
+        #expect(rows.prefix(2).allSatisfy { $0.source == "mlfinpy" && $0.contract == "ESU3" })
+        #expect(rows.dropFirst(2).allSatisfy { $0.source.hasPrefix("lean:") })
+        #expect(rolls.first?.from == "ESU3" && rolls.first?.to == "ESZ3" && rolls.first?.reason.contains("GAP") == true)
+    }
+
+    @Test func userTablesJoinByDateIntoTheMatrix() throws {
+        let (lean, _) = try LeanDailyTrades.read(zip: Fixtures.path("bars/lean-es/daily/es_trade.zip"))
+        let rows = Continuous.build(lean.filter { $0.date.year == 2013 }, root: "ES", rule: .volume(window: 7)).rows
+        let dir = Oracle.temporaryPath("-extras")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // A user's own table (not market data): a score on two dates, one blank.
+        try "date,score,flag\n\(rows[3].date),1.5,\n\(rows[7].date),-2,1\n".write(toFile: dir + "/user.csv", atomically: true, encoding: .utf8)
+        let extra = try ExtraTable(csv: dir + "/user.csv", name: "user")
+        #expect(extra.rejections.isEmpty && extra.columns == ["score", "flag"])
+        let path = try DailyMatrix.write(rows, root: "ES", to: dir, extras: [extra])
+        let base = String(path.dropLast(".parquet".count))
+        let check = try Oracle.run("parquet_oracle.py", ["schema-check", path, base + ".avsc", base + ".bq.json"])
+        #expect(check.status == 0, "\(check.output)")
+        let r = try ParquetReader(path: path)
+        let cols = try r.readAll()
+        guard case .group(let user, _) = cols.last!, case .double(let score) = user[0], case .double(let flag) = user[1] else {
+            Issue.record("no user group"); return
+        }
+        #expect(score[3] == 1.5 && flag[3] == nil && score[7] == -2 && flag[7] == 1 && score[0] == nil)
     }
 }
