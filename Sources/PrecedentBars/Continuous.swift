@@ -97,8 +97,7 @@ public enum Continuous {
             let e = expiry(c, d)
             guard e != Int.max else { return nil }
             let first = CivilDate(year: e / 12, month: e % 12 + 1, day: 1)
-            let weekday = ((first.daysSinceEpoch % 7) + 7 + 4) % 7  // 0 Sunday
-            let firstFriday = 1 + (5 - weekday + 7) % 7
+            let firstFriday = 1 + (5 - first.weekday + 7) % 7
             return CivilDate(year: e / 12, month: e % 12 + 1, day: firstFriday + 14)
         }
         var rows: [ContinuousRow] = [], rolls: [Roll] = []
@@ -136,17 +135,18 @@ public enum Continuous {
                     return (byContract[c] ?? []).reduce(0) { $0 + ($1.date >= from && $1.date <= d ? $1.volume ?? 0 : 0) }
                 }
             }
-            let ranked = today.map(\.contract).sorted { (measure($0), $1) > (measure($1), $0) }
-            guard let best = ranked.first else { continue }
+            // Each contract's measure once per date (the sort below would otherwise recompute it per comparison).
+            let measured = today.map { ($0.contract, measure($0.contract)) }
+            guard let (best, bestMeasure) = measured.max(by: { ($0.1, $1.0) < ($1.1, $0.0) }) else { continue }
             if current == nil {
                 current = best
-            } else if best != current!, expiry(best, d) > expiry(current!, d), measure(best) > measure(current!) {
+            } else if best != current!, expiry(best, d) > expiry(current!, d), bestMeasure > measure(current!) {
                 let old = today.first { $0.contract == current! }
                 let new = today.first { $0.contract == best }!
                 let lastSeen = (byContract[current!] ?? []).map(\.date).filter { $0 < d }.max()
                 let gap = measure(current!) == 0 ? "; GAP: \(current!) last traded \(lastSeen.map { "\($0)" } ?? "never") — the series has no data in between" : ""
                 rolls.append(Roll(date: d, from: current!, to: best,
-                                  reason: "\(best) \(measure(best)) > \(current!) \(measure(current!))"
+                                  reason: "\(best) \(bestMeasure) > \(current!) \(measure(current!))"
                                     + (rule == .openInterest ? " open interest" : " volume over the window") + gap))
                 if let old { adjustAt.append((rows.count, (new.close.doubleValue ?? 0) - (old.close.doubleValue ?? 0),
                                               (new.close.doubleValue ?? 1) / (old.close.doubleValue ?? 1))) }

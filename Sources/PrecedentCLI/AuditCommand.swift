@@ -48,15 +48,7 @@ struct AuditCommand: ParsableCommand {
                     if let c = m.properties?["contract"], !c.isEmpty { contracts.insert(c) }
                 }
                 let dates = Set(parts.map(\.date))
-                var gaps: [String] = []
-                if let first = dates.min(), let last = dates.max() {
-                    var d = first
-                    while d < last {
-                        let wd = ((d.daysSinceEpoch % 7) + 7 + 4) % 7
-                        if wd != 0 && wd != 6 && !dates.contains(d) { gaps.append(d.description) }
-                        d = CivilDate(daysSinceEpoch: d.daysSinceEpoch + 1)
-                    }
-                }
+                let gaps = CivilDate.missingWeekdays(in: dates).map(\.description)
                 let p0 = parts[0]
                 tables.append(Table(layer: p0.layer, productType: p0.productType, symbol: p0.symbol, table: p0.table,
                                     partitions: parts.count, complete: parts.count - incomplete.count, incomplete: incomplete,

@@ -63,8 +63,6 @@ public struct ExchangeClock: Sendable {
         self.boundary = boundary
     }
 
-    /// Day of week: 0 Sunday … 6 Saturday.
-    public static func weekday(_ d: CivilDate) -> Int { ((d.daysSinceEpoch % 7) + 7 + 4) % 7 }
 
     static func adding(_ d: CivilDate, _ days: Int) -> CivilDate { CivilDate(daysSinceEpoch: d.daysSinceEpoch + days) }
 
@@ -90,7 +88,7 @@ public struct ExchangeClock: Sendable {
         let (date, seconds) = local(t)
         guard let boundary else { return date }
         var d = seconds >= boundary.seconds ? Self.adding(date, 1) : date
-        switch Self.weekday(d) {
+        switch d.weekday {
         case 6: d = Self.adding(d, 2)
         case 0: d = Self.adding(d, 1)
         default: break
@@ -104,7 +102,7 @@ public struct ExchangeClock: Sendable {
             return utc(d, LocalTime(seconds: 0))..<utc(Self.adding(d, 1), LocalTime(seconds: 0))
         }
         // Monday's trade date takes everything since Friday's boundary (weekend records, Sunday's reopen).
-        let back = Self.weekday(d) == 1 ? 3 : 1
+        let back = d.weekday == 1 ? 3 : 1
         return utc(Self.adding(d, -back), boundary)..<utc(d, boundary)
     }
 

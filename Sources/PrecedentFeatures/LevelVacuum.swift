@@ -161,7 +161,7 @@ public struct LevelVacuumEngine {
         }
         let side = c.side == .ask ? 1 : 0
         for (i, level) in levels.enumerated() {
-            let d = floorDiv(c.price.rawValue - level.price, tick)
+            let d = (c.price.rawValue - level.price).floorDivided(by: tick)
             guard d >= -Int64(zones.far) && d <= Int64(zones.far) else { continue }
             flows[((i * offsets + Int(d) + zones.far) * 2 + side) * 3 + kind] += Int64(c.quantity)
         }
@@ -241,8 +241,3 @@ public struct LevelVacuumEngine {
     }
 }
 
-/// ⌊a / b⌋ for b > 0.
-@inlinable func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-    let q = a / b
-    return (a % b != 0 && a < 0) ? q - 1 : q
-}

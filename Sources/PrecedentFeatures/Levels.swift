@@ -86,7 +86,7 @@ extension ExchangeClock {
     /// The weekday before `d` (Friday for Monday).
     public func previousWeekday(_ d: CivilDate) -> CivilDate {
         var p = CivilDate(daysSinceEpoch: d.daysSinceEpoch - 1)
-        while Self.weekday(p) == 0 || Self.weekday(p) == 6 { p = CivilDate(daysSinceEpoch: p.daysSinceEpoch - 1) }
+        while p.weekday == 0 || p.weekday == 6 { p = CivilDate(daysSinceEpoch: p.daysSinceEpoch - 1) }
         return p
     }
 }

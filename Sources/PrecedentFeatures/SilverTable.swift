@@ -71,7 +71,7 @@ public enum SilverTable {
         out.append(.int32(rows.map { _ in Int32(tradeDate.daysSinceEpoch) }))
         str { levels[$0.level].id }
         i64 { levels[$0.level].price }
-        i64 { floorDiv(levels[$0.level].price, tick) }
+        i64 { levels[$0.level].price.floorDivided(by: tick) }
         out.append(.int32(rows.map { Int32($0.window) }))
         i64 { Int64($0.windowStart.rawValue) }
         i64 { Int64($0.windowEnd.rawValue) }
@@ -99,7 +99,7 @@ public enum SilverTable {
                 dbl { log(Double($0.base[d(1)] + 1) / Double($0.base[d(0)] + 1)) }
                 dbl { log(Double($0.base[d(3)] + 1) / Double($0.base[d(1)] + 1)) }
             } }
-            func x(_ p: Int64?, _ r: VacuumRow) -> Int64? { p.map { floorDiv(sign * ($0 - levels[r.level].price), tick) } }
+            func x(_ p: Int64?, _ r: VacuumRow) -> Int64? { p.map { (sign * ($0 - levels[r.level].price)).floorDivided(by: tick) } }
             func mid(_ b: Int64?, _ a: Int64?, _ r: VacuumRow) -> Double? {
                 guard let b, let a else { return nil }
                 let l = levels[r.level].price

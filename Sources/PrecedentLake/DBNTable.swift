@@ -17,9 +17,6 @@ public struct DBNTableBuilder {
     private var scratch: [UInt8]
     public private(set) var count = 0
 
-    enum Accumulator {
-        case i32([Int32?]), i64([Int64?]), f64([Double?]), bytes(ByteArrayColumn)
-    }
     /// Where each output column accumulates: its kind and index in the typed stores below.
     private enum Slot { case i32(Int), i64(Int), f64(Int), bytes(Int) }
     private var slots: [Slot] = []
@@ -31,40 +28,39 @@ public struct DBNTableBuilder {
         specs = layout.fields
         scratch = [UInt8](repeating: 0, count: layout.recordSize)
         var fields: [ParquetField] = []
-        var columns: [Accumulator] = []
         for f in specs {
             defer {
                 if let i = fields.lastIndex(where: { $0.name == f.name }) { fields[i].doc = Self.doc(f) }
             }
             switch f.kind {
-            case .u8, .flags: fields.append(ParquetField(f.name, .int32, logical: .integer(bits: 8, signed: false))); columns.append(.i32([]))
-            case .u16: fields.append(ParquetField(f.name, .int32, logical: .integer(bits: 16, signed: false))); columns.append(.i32([]))
-            case .u32: fields.append(ParquetField(f.name, .int32, logical: .integer(bits: 32, signed: false))); columns.append(.i32([]))
-            case .u64: fields.append(ParquetField(f.name, .int64, logical: .integer(bits: 64, signed: false))); columns.append(.i64([]))
-            case .i8: fields.append(ParquetField(f.name, .int32, logical: .integer(bits: 8, signed: true))); columns.append(.i32([]))
-            case .i16: fields.append(ParquetField(f.name, .int32, logical: .integer(bits: 16, signed: true))); columns.append(.i32([]))
-            case .i32: fields.append(ParquetField(f.name, .int32)); columns.append(.i32([]))
-            case .i64: fields.append(ParquetField(f.name, .int64)); columns.append(.i64([]))
+            case .u8, .flags: fields.append(ParquetField(f.name, .int32, logical: .integer(bits: 8, signed: false)))
+            case .u16: fields.append(ParquetField(f.name, .int32, logical: .integer(bits: 16, signed: false)))
+            case .u32: fields.append(ParquetField(f.name, .int32, logical: .integer(bits: 32, signed: false)))
+            case .u64: fields.append(ParquetField(f.name, .int64, logical: .integer(bits: 64, signed: false)))
+            case .i8: fields.append(ParquetField(f.name, .int32, logical: .integer(bits: 8, signed: true)))
+            case .i16: fields.append(ParquetField(f.name, .int32, logical: .integer(bits: 16, signed: true)))
+            case .i32: fields.append(ParquetField(f.name, .int32))
+            case .i64: fields.append(ParquetField(f.name, .int64))
             case .price:
-                fields.append(ParquetField(f.name, .int64, nullable: true)); columns.append(.i64([]))
+                fields.append(ParquetField(f.name, .int64, nullable: true))
                 if decimalPrices {
                     fields.append(ParquetField(f.name + "_decimal", .double, nullable: true,
                                                doc: "\(f.name) as a decimal number, for display only (the integer column is the reference); null when undefined"))
-                    columns.append(.f64([]))
                 }
             case .timestamp:
-                fields.append(ParquetField(f.name, .int64, logical: .timestamp(.nanos, utc: true), nullable: true)); columns.append(.i64([]))
+                fields.append(ParquetField(f.name, .int64, logical: .timestamp(.nanos, utc: true), nullable: true))
             case .char, .string:
-                fields.append(ParquetField(f.name, .byteArray, logical: .string)); columns.append(.bytes(ByteArrayColumn()))
+                fields.append(ParquetField(f.name, .byteArray, logical: .string))
             }
         }
         self.fields = fields
-        for c in columns {
-            switch c {
-            case .i32: slots.append(.i32(i32.count)); i32.append([])
-            case .i64: slots.append(.i64(i64.count)); i64.append([])
-            case .f64: slots.append(.f64(f64.count)); f64.append([])
-            case .bytes: slots.append(.bytes(bytes.count)); bytes.append(ByteArrayColumn())
+        // Each column accumulates in the typed store of its physical type.
+        for f in fields {
+            switch f.type {
+            case .int32: slots.append(.i32(i32.count)); i32.append([])
+            case .int64: slots.append(.i64(i64.count)); i64.append([])
+            case .double: slots.append(.f64(f64.count)); f64.append([])
+            default: slots.append(.bytes(bytes.count)); bytes.append(ByteArrayColumn())
             }
         }
     }

@@ -88,6 +88,6 @@ public struct RawCatalog: Sendable {
             let last = clock.tradeDate(UnixNanos(rawValue: f.end.rawValue - 1))
             while d <= last { dates.insert(d); d = CivilDate(daysSinceEpoch: d.daysSinceEpoch + 1) }
         }
-        return dates.filter { clock.boundary == nil || (ExchangeClock.weekday($0) != 0 && ExchangeClock.weekday($0) != 6) }.sorted()
+        return dates.filter { clock.boundary == nil || ($0.weekday != 0 && $0.weekday != 6) }.sorted()
     }
 }

@@ -79,12 +79,13 @@ extension PipelineContext {
         var books: [InstrumentID: OrderBook] = [:]
         var records: [String: [MBOMsg]] = [:], seeds: [String: Int] = [:], volume: [String: Int64] = [:]
         var excluded: [String: Int] = [:], unmapped = 0
+        var contractOf: [InstrumentID: String] = [:]  // outright instruments whose books are replayed
         var seeded = false
 
         func seed() {
             seeded = true
             for (id, book) in books.sorted(by: { $0.key < $1.key }) where book.orderCount > 0 {
-                guard let contract = symbolCache[id] ?? nil else { continue }
+                guard let contract = contractOf[id] else { continue }
                 var out: [MBOMsg] = []
                 func msg(_ action: Action, _ side: Side, _ price: Price, _ size: UInt32, _ order: UInt64, _ flags: RecordFlags) -> MBOMsg {
                     MBOMsg(hd: RecordHeader(byteSize: MBOMsg.recordSize, rtype: RType.mbo, publisherID: book.publisherID,
@@ -106,33 +107,35 @@ extension PipelineContext {
             }
         }
 
-        var symbolCache: [InstrumentID: String?] = [:]
+        /// What an instrument is in a file: an outright contract, a spread or an unmapped id.
+        enum Kind { case outright(String), spread(String), unmapped }
         for file in files {
-            var fileSymbols: [InstrumentID: String?] = [:]
+            var kinds: [InstrumentID: Kind] = [:]
             try DBNFileReader(path: file.path).forEachRecord { ref in
                 guard let m = ref.mbo else { return }
                 let ts = m.tsRecv
                 guard ts < span.upperBound else { return }
                 let id = m.hd.instrumentID
-                let contract: String?
-                if let known = fileSymbols[id] { contract = known } else {
-                    let symbol = file.symbols.symbol(for: id, on: clock.local(ts).date) ?? file.symbols.symbol(for: id, at: ts)
-                    var c: String? = nil
-                    if let symbol {
+                let kind: Kind
+                if let known = kinds[id] { kind = known } else {
+                    // Databento's symbology maps ids by UTC date.
+                    if let symbol = file.symbols.symbol(for: id, at: ts) {
                         let isSpread = catalog.definitions[id]?.isSpread
                             ?? (pattern.firstMatch(in: symbol, range: NSRange(symbol.startIndex..., in: symbol)) == nil)
-                        if isSpread { excluded[symbol, default: 0] += 0 } else { c = symbol }
+                        kind = isSpread ? .spread(symbol) : .outright(symbol)
+                    } else {
+                        kind = .unmapped
                     }
-                    fileSymbols[id] = .some(c)
-                    if symbolCache[id] == nil || c != nil { symbolCache[id] = .some(c) }
-                    contract = c
-                    if symbol == nil { fileSymbols[id] = .some(nil) }
+                    kinds[id] = kind
                 }
-                guard let contract else {
-                    if let s = file.symbols.symbol(for: id, at: ts) { excluded[s, default: 0] += 1 } else { unmapped += 1 }
+                guard case .outright(let contract) = kind else {
+                    if ts >= span.lowerBound {
+                        if case .spread(let s) = kind { excluded[s, default: 0] += 1 } else { unmapped += 1 }
+                    }
                     return
                 }
                 if ts < span.lowerBound {
+                    contractOf[id] = contract
                     books[id, default: OrderBook(instrumentID: id, publisherID: m.hd.publisherID)].apply(m)
                     return
                 }
@@ -294,7 +297,7 @@ extension PipelineContext {
         columns.append(.byteArray(values.map { v -> [UInt8]? in Array(v.0.utf8) }))
         columns.append(.byteArray(values.map { v -> [UInt8]? in Array(v.1.kind.rawValue.utf8) }))
         columns.append(.int64(values.map { v -> Int64? in v.1.price }))
-        columns.append(.int64(values.map { v -> Int64? in v.1.price.map { floorDiv($0, tick) } }))
+        columns.append(.int64(values.map { v -> Int64? in v.1.price.map { $0.floorDivided(by: tick) } }))
         columns.append(.int64(values.map { v -> Int64? in Int64(v.1.window.lowerBound.rawValue) }))
         columns.append(.int64(values.map { v -> Int64? in Int64(v.1.window.upperBound.rawValue) }))
         columns.append(.int64(values.map { v -> Int64? in Int64(v.1.knownAt.rawValue) }))
@@ -310,10 +313,6 @@ extension PipelineContext {
     }
 }
 
-func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-    let q = a / b
-    return (a % b != 0 && a < 0) ? q - 1 : q
-}
 
 // MARK: - silver
 

@@ -19,11 +19,8 @@ public struct Neighbour: Sendable, Equatable {
 public struct FlatL2Index: Sendable {
     public let dimension: Int
     public private(set) var count = 0
-    /// Row-major vectors, `count × dimension`.
-    public private(set) var vectors: [Float] = []
-    /// ‖x‖² per vector.
-    public private(set) var norms: [Float] = []
-    /// Row-major `[x, ‖x‖²]` per vector (`dimension + 1` wide), for batches.
+    /// Row-major `[x, ‖x‖²]` per vector (`dimension + 1` wide): the vectors for single queries,
+    /// and vectors and norms together for batches.
     private var withNorms: [Float] = []
 
     public init(dimension: Int) {
@@ -34,12 +31,10 @@ public struct FlatL2Index: Sendable {
     /// Adds vectors given row-major (`values.count` a multiple of `dimension`).
     public mutating func add(_ values: [Float]) {
         precondition(values.count % dimension == 0, "vectors must have \(dimension) components")
-        vectors += values
         let n = values.count / dimension
         values.withUnsafeBufferPointer { v in
             for i in 0..<n {
                 let norm = Self.dot(v.baseAddress! + i * dimension, v.baseAddress! + i * dimension, dimension)
-                norms.append(norm)
                 withNorms.append(contentsOf: UnsafeBufferPointer(start: v.baseAddress! + i * dimension, count: dimension))
                 withNorms.append(norm)
             }
@@ -78,17 +73,15 @@ public struct FlatL2Index: Sendable {
         precondition(query.count == dimension)
         var top = TopK(k: min(k, count))
         query.withUnsafeBufferPointer { q in
-            vectors.withUnsafeBufferPointer { v in
+            withNorms.withUnsafeBufferPointer { v in
                 for i in 0..<count {
-                    top.insert(Self.squaredDistance(q.baseAddress!, v.baseAddress! + i * dimension, dimension), i)
+                    top.insert(Self.squaredDistance(q.baseAddress!, v.baseAddress! + i * (dimension + 1), dimension), i)
                 }
             }
         }
         return top.sorted()
     }
 
-    /// Offers one block's distances ‖q‖² + ‖x‖² − 2 q·x (clamped at 0) to a query's top k.
-    /// Offers one block's distances ‖q‖² + ‖x‖² − 2 q·x (clamped at 0) to a query's top k.
     /// The `k` nearest vectors to each of `queryCount` queries given row-major (OpenBLAS).
     public func search(batch queries: [Float], queryCount m: Int, k: Int) -> [[Neighbour]] {
         precondition(queries.count == m * dimension)

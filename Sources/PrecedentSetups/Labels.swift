@@ -79,7 +79,7 @@ public enum Labeler {
         var maxP = Int64.min, minP = Int64.max, deepest: Int64 = 0
         for t in trades where t.ts.rawValue >= start.rawValue && t.ts.rawValue < horizonEnd {
             let diff = direction == .up ? t.price - level : level - t.price
-            let x = diff >= 0 ? diff / tick : -((-diff + tick - 1) / tick)  // ⌊diff / tick⌋
+            let x = diff.floorDivided(by: tick)
             maxP = max(maxP, x); minP = min(minP, x)
             if outcome == nil {
                 deepest = max(deepest, x)

@@ -61,7 +61,7 @@ public final class Warehouse {
     /// Validation of `rows` of `root` (see `ValidationReport`). `tick` enables the tick-grid check
     /// (leave nil for ratio-adjusted series, which leave the grid).
     public func validate(_ rows: [ContinuousRow], root: String, tick: Double?, band: Double = 0.2) throws -> ValidationReport {
-        var errors: [String] = [], gaps: [String] = []
+        var errors: [String] = [], gaps: [String]
         var seen = Set<CivilDate>()
         for r in rows {
             if !seen.insert(r.date).inserted { errors.append("duplicate (\(root), \(r.date))") }
@@ -81,14 +81,7 @@ public final class Warehouse {
             }
         }
         let dates = rows.map(\.date).sorted()
-        if let first = dates.first, let last = dates.last {
-            var d = first
-            while d < last {
-                let wd = ((d.daysSinceEpoch % 7) + 7 + 4) % 7
-                if wd != 0 && wd != 6 && !seen.contains(d) { gaps.append(d.description) }
-                d = CivilDate(daysSinceEpoch: d.daysSinceEpoch + 1)
-            }
-        }
+        gaps = CivilDate.missingWeekdays(in: seen).map(\.description)
         let held = try db.read { db in
             try Set(String.fetchAll(db, sql: "SELECT date FROM daily_matrix WHERE symbol = ?", arguments: [root]))
         }
