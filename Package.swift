@@ -60,7 +60,8 @@ let package = Package(
         .target(name: "PrecedentWarehouse",
                 dependencies: ["PrecedentCore", "PrecedentBars", "PrecedentLake", .product(name: "GRDB", package: "GRDB.swift")]),
         // Exact k-NN (SIMD scan, OpenBLAS batches).
-        .target(name: "PrecedentRetrieval", dependencies: ["COpenBLAS"]),
+        .target(name: "CPrefetch"),
+        .target(name: "PrecedentRetrieval", dependencies: ["COpenBLAS", "CPrefetch"]),
         // Gold: triggers, vectors, labels, pressure; the precedent index, query and evaluation.
         .target(name: "PrecedentSetups",
                 dependencies: ["PrecedentCore", "PrecedentFeatures", "PrecedentLake", "PrecedentRetrieval"]),
@@ -107,6 +108,7 @@ let package = Package(
         .testTarget(
             name: "PrecedentBarsTests",
             dependencies: ["PrecedentBars", "PrecedentWarehouse", "PrecedentCore", "PrecedentDBN", "PrecedentLake", "PrecedentTestSupport"]),
+        .testTarget(name: "PrecedentRetrievalTests", dependencies: ["PrecedentRetrieval"]),
         .testTarget(
             name: "PrecedentSetupsTests",
             dependencies: ["PrecedentSetups", "PrecedentFeatures", "PrecedentCore", "PrecedentRetrieval", "PrecedentTestSupport"]),

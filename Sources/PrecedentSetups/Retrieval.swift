@@ -122,7 +122,9 @@ public enum Retrieval {
             return QueryAnswer(eligible: 0, neighbours: [], distribution: Distribution.of([]), baseRate: base, scaler: nil)
         }
         let scaler = RobustScaler(fit: eligible.map(\.vector))
-        var index = FlatL2Index(dimension: vector.count)
+        // Built for this one query (the eligible set and its normalisation depend on the moment):
+        // fitting principal-component bounds would cost more than the one scan they speed up.
+        var index = FlatL2Index(dimension: vector.count, pruning: false)
         index.add(eligible.flatMap { scaler.transform($0.vector) })
         let found = index.search(scaler.transform(vector), k: k)
         let neighbours = found.map { (eligible[$0.index], $0.distance) }

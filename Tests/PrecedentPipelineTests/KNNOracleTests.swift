@@ -48,6 +48,8 @@ import Testing
 
         var index = FlatL2Index(dimension: d)
         index.add(vectors.flatMap { $0 })
+        // 4,560 vectors: both searches bound distances by principal components (FlatL2Index).
+        try #require(index.pruningComponents != nil)
         FlatL2Index.useOneThread()
         let batch = index.search(batch: queries.flatMap { $0 }, queryCount: queries.count, k: k)
         var tiesSeen = 0
@@ -70,5 +72,29 @@ import Testing
         }
         // Real rows repeat (quiet windows): ties do occur; record that the check met them.
         print("k-NN vs faiss: \(queries.count) queries × \(k), \(tiesSeen) positions differing only inside ties")
+    }
+
+    /// The principal-component bounds only skip work: on the real vectors, every query's
+    /// neighbours and distances equal those of the plain scan of every vector, for all k up to 200.
+    @Test func boundedSearchEqualsPlainScan() throws {
+        let raw = try Self.silverVectors()
+        let scaler = RobustScaler(fit: raw)
+        let vectors = raw.map(scaler.transform)
+        let d = vectors[0].count
+        var bounded = FlatL2Index(dimension: d), plain = FlatL2Index(dimension: d, pruning: false)
+        bounded.add(vectors.flatMap { $0 })
+        plain.add(vectors.flatMap { $0 })
+        let components = try #require(bounded.pruningComponents)
+        #expect(components.count < d && plain.pruningComponents == nil)
+        let queries = stride(from: 3, to: vectors.count, by: 37).map { vectors[$0] }
+            + [vectors[0].map { $0 + 0.5 }, vectors[1].map { -$0 }, [Float](repeating: 0, count: d)]  // off the data, too
+        for k in [1, 10, 50, 200] {
+            let batch = bounded.search(batch: queries.flatMap { $0 }, queryCount: queries.count, k: k)
+            for (j, q) in queries.enumerated() {
+                let expected = plain.search(q, k: k)
+                #expect(bounded.search(q, k: k) == expected, "single query \(j), k \(k)")
+                #expect(batch[j] == expected, "batch query \(j), k \(k)")
+            }
+        }
     }
 }
