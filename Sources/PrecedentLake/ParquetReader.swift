@@ -151,6 +151,24 @@ public struct ParquetReader {
         }
     }
 
+    /// Only the named top-level columns of row group `index`, in the order asked: the other
+    /// column chunks are neither decompressed nor decoded. Group (nested) fields cannot be named.
+    public func rowGroup(_ index: Int, columns names: [String]) throws -> [ParquetColumn] {
+        guard let columns = rowGroups[index][1]?.list, columns.count == leaves.count else {
+            throw ParquetError("row group has a different number of columns than the schema", file: path, rowGroup: index)
+        }
+        return try names.map { name in
+            guard let top = fields.firstIndex(where: { $0.name == name }), !fields[top].isGroup,
+                  let c = leaves.firstIndex(where: { $0.top == top }) else {
+                throw ParquetError("no flat column named \(name)", file: path, rowGroup: index)
+            }
+            do { return try readChunk(columns[c], field: leaves[c].field, maxLevel: leaves[c].maxLevel).0 } catch var e as ParquetError {
+                e.file = path; e.column = e.column ?? name; e.rowGroup = index
+                throw e
+            }
+        }
+    }
+
     /// The whole file in one buffer (one copy, no `Data` in between).
     static func readFile(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY)

@@ -25,8 +25,12 @@ extension PipelineContext {
 
     /// Trades (T records) of `contract` in a bronze partition.
     func bronzeTrades(_ key: PartitionKey, contract: String) throws -> [TradePrint] {
-        let records = try BronzeTable.read(path: lake.path(key) + "/" + Lake.dataFile).first { $0.contract == contract }?.records ?? []
-        return trades(records)
+        try BronzeTable.trades(path: lake.path(key) + "/" + Lake.dataFile).first { $0.contract == contract }?.trades ?? []
+    }
+
+    /// Trade prints (T records with a price) among `records`.
+    func trades(_ records: [MBOMsg]) -> [TradePrint] {
+        records.compactMap { $0.action == .trade && $0.price.isDefined ? TradePrint(ts: $0.tsRecv, price: $0.price.rawValue, size: $0.size) : nil }
     }
 
     /// Gold `triggers` of `root` on `date` from its silver features and bronze trades.
@@ -176,7 +180,7 @@ extension PipelineContext {
             for l in real { for o in offsets {
                 placebo.append(.init(id: "\(l.id)\(o >= 0 ? "+" : "")\(o)", price: l.price + Int64(o) * spec.tick, knownAt: l.knownAt))
             } }
-            let records = try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile).first { $0.contract == selected }?.records ?? []
+            let records = try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile, contract: selected).first?.records ?? []
             let found = computeTriggers(root: root, date: date, contract: selected, levels: placebo, records: records,
                                         coverage: coverage(bm), features: list)
             for t in found {
@@ -211,7 +215,7 @@ extension PipelineContext {
             let real = try knownLevels(root: root, date: k.date, contract: selected)
             let shifted = real.flatMap { l in offsets.map { LevelVacuumEngine.Level(id: "\(l.id)\($0)", price: l.price + Int64($0) * spec.tick, knownAt: l.knownAt) } }
             guard !shifted.isEmpty else { continue }
-            let records = try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile).first { $0.contract == selected }?.records ?? []
+            let records = try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile, contract: selected).first?.records ?? []
             let rows = engineRows(root: root, date: k.date, levels: shifted, records: records, coverage: coverage(bm))
             let cols = SilverTable.columns(rows: rows, levels: shifted, tick: spec.tick, root: root, contract: selected, tradeDate: k.date)
             let chosen: [[Int64?]] = names.map { if case .int64(let v) = cols[position[$0]!] { v } else { [] } }

@@ -264,28 +264,24 @@ func fmt(_ x: Double) -> String { String(format: "%.3f", x) }
 // MARK: - levels
 
 extension PipelineContext {
-    func trades(_ records: [MBOMsg]) -> [TradePrint] {
-        records.compactMap { $0.action == .trade && $0.price.isDefined ? TradePrint(ts: $0.tsRecv, price: $0.price.rawValue, size: $0.size) : nil }
-    }
-
     /// Levels of every contract in bronze on `date` (SPEC §6).
     public func levels(root: String, date: CivilDate) throws -> StageResult? {
         let spec = specs[root]!, clock = clocks[root]!
         let (bk, bm) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
-        let contracts = try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile)
+        let contracts = try BronzeTable.trades(path: lake.path(bk) + "/" + Lake.dataFile)
         let priorDate = clock.boundary == nil ? CivilDate(daysSinceEpoch: date.daysSinceEpoch - 1) : clock.previousWeekday(date)
         let pk = key(Registry.bronzeMBO, root, priorDate)
         var prior: [String: [TradePrint]] = [:]
         var priorCoverage: Range<UnixNanos>? = nil
         if lake.isComplete(pk) {
             priorCoverage = coverage(try lake.manifest(pk))
-            for (c, r) in try BronzeTable.read(path: lake.path(pk) + "/" + Lake.dataFile) { prior[c] = trades(r) }
+            for (c, t) in try BronzeTable.trades(path: lake.path(pk) + "/" + Lake.dataFile) { prior[c] = t }
         }
         var values: [(String, LevelValue)] = []
-        for (contract, records) in contracts {
+        for (contract, trades) in contracts {
             let p = priorCoverage.map { (priorDate, prior[contract] ?? [], $0) }
             for v in LevelCalculator.compute(kinds: config.levels, date: date, clock: clock, sessions: spec.sessions,
-                                             trades: trades(records), coverage: coverage(bm), prior: p) {
+                                             trades: trades, coverage: coverage(bm), prior: p) {
                 values.append((contract, v))
             }
         }
@@ -374,7 +370,7 @@ extension PipelineContext {
             note = "no contract selected (see selection_map)"
         } else {
             levels = try knownLevels(root: root, date: date, contract: selected)
-            let records = try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile).first { $0.contract == selected }?.records ?? []
+            let records = try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile, contract: selected).first?.records ?? []
             rows = engineRows(root: root, date: date, levels: levels, records: records, coverage: coverage(bm))
             note = "\(selected): \(levels.count) levels, \(Set(rows.map(\.window)).count) of \(count) windows covered"
         }

@@ -54,14 +54,50 @@ public enum BronzeTable {
         ]
     }
 
-    /// Reads a bronze file back: records per contract, in order.
-    public static func read(path: String) throws -> [(contract: String, records: [MBOMsg])] {
+    static func open(_ path: String) throws -> ParquetReader {
         let reader = try ParquetReader(path: path)
         guard reader.fields == fields else {
             throw PipelineError("is not a bronze mbo file of this program's schema", file: path, hint: "rewrite it with --overwrite")
         }
+        return reader
+    }
+
+    /// The contract of each row group (one contract per row group), from its statistics when
+    /// present, else from its first row.
+    static func contracts(_ reader: ParquetReader) throws -> [String] {
+        try (0..<reader.rowGroupCount).map { g in
+            if let min = reader.chunkInfo(rowGroup: g, column: 0)?.min, min == reader.chunkInfo(rowGroup: g, column: 0)?.max {
+                return String(decoding: min, as: UTF8.self)
+            }
+            guard case .bytes(let sym) = try reader.rowGroup(g, columns: ["symbol"])[0] else { return "" }
+            return sym.count > 0 ? sym.string(0) ?? "" : ""
+        }
+    }
+
+    /// Trade prints (action T with a price) per contract, reading only the four columns they need.
+    public static func trades(path: String) throws -> [(contract: String, trades: [TradePrint])] {
+        let reader = try open(path)
+        let names = try contracts(reader)
+        return try (0..<reader.rowGroupCount).map { g in
+            let cols = try reader.rowGroup(g, columns: ["action", "price", "size", "ts_recv"])
+            guard case .bytes(let action) = cols[0], case .int64(let price) = cols[1], case .int32(let size) = cols[2],
+                  case .int64(let tsRecv) = cols[3]
+            else { throw PipelineError("unexpected column types", file: path, hint: "rewrite it with --overwrite") }
+            var out: [TradePrint] = []
+            for i in 0..<action.count where action.first(i) == Action.trade.rawValue {
+                guard let p = price[i], let t = tsRecv[i] else { continue }
+                out.append(TradePrint(ts: UnixNanos(rawValue: UInt64(bitPattern: t)), price: p, size: UInt32(bitPattern: size[i]!)))
+            }
+            return (names[g], out)
+        }
+    }
+
+    /// Reads a bronze file back: records per contract, in order; only `contract`'s row group when given.
+    public static func read(path: String, contract: String? = nil) throws -> [(contract: String, records: [MBOMsg])] {
+        let reader = try open(path)
+        let names = contract == nil ? nil : try contracts(reader)
         var out: [(contract: String, records: [MBOMsg])] = []
-        for g in 0..<reader.rowGroupCount {
+        for g in 0..<reader.rowGroupCount where names == nil || names![g] == contract {
             let cols = try reader.rowGroup(g)
             guard case .bytes(let sym) = cols[0], case .int32(let rtype) = cols[1], case .int32(let pub) = cols[2],
                   case .int32(let inst) = cols[3], case .int64(let tsEvent) = cols[4], case .int64(let oid) = cols[5],

@@ -225,3 +225,29 @@ func strings(_ c: ParquetColumn?) -> [String] {
         }
     }
 }
+
+/// The partial reads the levels and silver stages use return what a full read returns.
+@Suite struct PartialBronzeReadTests {
+    @Test func tradesAndOneContractEqualTheFullRead() throws {
+        var checked = 0
+        for key in Lake(root: SampleLake.shared).completePartitions(layer: "bronze", table: "mbo") {
+            let path = Lake(root: SampleLake.shared).path(key) + "/" + Lake.dataFile
+            let full = try BronzeTable.read(path: path)
+            let trades = try BronzeTable.trades(path: path)
+            #expect(trades.map(\.contract) == full.map(\.contract))
+            for ((contract, records), (_, prints)) in zip(full, trades) {
+                let expected = records.filter { $0.action == .trade && $0.price.isDefined }
+                #expect(prints.map(\.ts) == expected.map(\.tsRecv), "\(key) \(contract)")
+                #expect(prints.map(\.price) == expected.map(\.price.rawValue), "\(key) \(contract)")
+                #expect(prints.map(\.size) == expected.map(\.size), "\(key) \(contract)")
+                let one = try BronzeTable.read(path: path, contract: contract)
+                #expect(one.count == 1 && one[0].contract == contract && one[0].records == records, "\(key) \(contract)")
+                checked += expected.count
+            }
+        }
+        #expect(checked > 1_000)
+        let any = try #require(Lake(root: SampleLake.shared).completePartitions(layer: "bronze", table: "mbo").first)
+        let reader = try ParquetReader(path: Lake(root: SampleLake.shared).path(any) + "/" + Lake.dataFile)
+        #expect(throws: ParquetError.self) { try reader.rowGroup(0, columns: ["no_such_column"]) }
+    }
+}
