@@ -70,6 +70,11 @@ public struct FlatL2Index: Sendable {
         }
     }
 
+    /// A buffer left uninitialised, for BLAS outputs (beta = 0: every element used is overwritten).
+    static func scratch(_ count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+
     /// Uses one OpenBLAS thread (single-threaded figures; the pipeline parallelises elsewhere).
     public static func useOneThread() { openblas_set_num_threads(1) }
 
@@ -129,9 +134,7 @@ public struct FlatL2Index: Sendable {
         }
         var tops = (0..<m).map { _ in TopK(k: min(k, count)) }
         let block = 4096
-        // sgemm overwrites every product it uses (beta = 0): no need to zero the buffer.
-        let capacity = m * min(block, count)
-        var products = [Float](unsafeUninitializedCapacity: capacity) { _, initialized in initialized = capacity }
+        var products = Self.scratch(m * min(block, count))
         var start = 0
         while start < count {
             let n = min(block, count - start)
@@ -256,7 +259,7 @@ extension FlatL2Index {
     func search(_ query: [Float], k: Int, bounds prefix: PrincipalPrefix) -> [Neighbour] {
         let w = prefix.stride, n = count
         var row = [Float](repeating: 0, count: w), refined = [Float](repeating: 0, count: prefix.refineWidth)
-        var bounds = [Float](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
+        var bounds = Self.scratch(n)
         return query.withUnsafeBufferPointer { q in
             row.withUnsafeMutableBufferPointer { r in
                 let constant = refined.withUnsafeMutableBufferPointer {
@@ -296,9 +299,7 @@ extension FlatL2Index {
         let rw = prefix.refineWidth
         var refined = [Float](repeating: 0, count: blockQueries * rw)
         var constants = [Float](repeating: 0, count: blockQueries)
-        let capacity = min(blockQueries, m) * n
-        // sgemm overwrites every product it uses (beta = 0).
-        var products = [Float](unsafeUninitializedCapacity: capacity) { _, initialized in initialized = capacity }
+        var products = Self.scratch(min(blockQueries, m) * n)
         let runs = (n + Self.run - 1) / Self.run, tile = 128 * Self.run
         var minima = [Float](repeating: 0, count: min(blockQueries, m) * runs)
         var first = 0
