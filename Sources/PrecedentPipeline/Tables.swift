@@ -95,9 +95,9 @@ public enum BronzeTable {
     /// Reads a bronze file back: records per contract, in order; only `contract`'s row group when given.
     public static func read(path: String, contract: String? = nil) throws -> [(contract: String, records: [MBOMsg])] {
         let reader = try open(path)
-        let names = contract == nil ? nil : try contracts(reader)
+        let names = try contracts(reader)
         var out: [(contract: String, records: [MBOMsg])] = []
-        for g in 0..<reader.rowGroupCount where names == nil || names![g] == contract {
+        for g in 0..<reader.rowGroupCount where contract == nil || names[g] == contract {
             let cols = try reader.rowGroup(g)
             guard case .bytes(let sym) = cols[0], case .int32(let rtype) = cols[1], case .int32(let pub) = cols[2],
                   case .int32(let inst) = cols[3], case .int64(let tsEvent) = cols[4], case .int64(let oid) = cols[5],
@@ -117,7 +117,7 @@ public enum BronzeTable {
                     action: Action(rawValue: action.first(i)), side: Side(rawValue: side.first(i)),
                     tsRecv: ns(tsRecv[i]), tsInDelta: delta[i]!, sequence: UInt32(bitPattern: seq[i]!)))
             }
-            out.append((sym.count > 0 ? sym.string(0) ?? "" : "", records))
+            out.append((names[g], records))
         }
         return out
     }

@@ -38,18 +38,11 @@ import Testing
     @Test func killedWriterNeverLeavesAPartitionLookingComplete() throws {
         let lake = Oracle.temporaryPath("-lake")
         defer { try? FileManager.default.removeItem(atPath: lake) }
-        let binary = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent")
         var rng = SeededRandom(seed: 7)
         var killedMidway = 0
         for round in 0..<25 {
-            let p = Process()
-            p.executableURL = binary
-            p.arguments = ["lake", "write-dbn"] + Self.mboFiles + ["--lake", lake, "--table", "mbo", "--overwrite", "--row-group-size", "500"]
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            usleep(UInt32.random(in: 0...400_000, using: &rng))
-            if p.isRunning { kill(p.processIdentifier, SIGKILL); killedMidway += 1 }
-            p.waitUntilExit()
+            let args = ["lake", "write-dbn"] + Self.mboFiles + ["--lake", lake, "--table", "mbo", "--overwrite", "--row-group-size", "500"]
+            if try runPrecedentKilled(args, after: 0...400_000, using: &rng) { killedMidway += 1 }
             try checkLake(lake, round: round)
         }
         #expect(killedMidway >= 5, "the kills must land while writing (\(killedMidway) of 25 did)")

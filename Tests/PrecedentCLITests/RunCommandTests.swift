@@ -46,20 +46,12 @@ import Testing
         let expected = try Fixtures.parquetFiles(under: reference)
         try #require(expected.count == 24)
 
-        let binary = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent")
         var random = SeededRandom(seed: 20_231_226)
         var kills = 0
         for round in 0..<10 {
-            let p = Process()
-            p.executableURL = binary
             // Every other round rewrites complete partitions, so kills also land in overwrites.
-            p.arguments = Self.runArgs(killed, round % 2 == 1 ? ["--overwrite", "--workers", "2"] : [])
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            usleep(UInt32.random(in: 20_000...2_500_000, using: &random))
-            if p.isRunning { kill(p.processIdentifier, SIGKILL); kills += 1 }
-            p.waitUntilExit()
+            let args = Self.runArgs(killed, round % 2 == 1 ? ["--overwrite", "--workers", "2"] : [])
+            if try runPrecedentKilled(args, after: 20_000...2_500_000, using: &random) { kills += 1 }
             let lake = Lake(root: killed)
             for key in lake.partitions() where key.layer != "raw" {
                 let dir = lake.path(key)

@@ -5,10 +5,16 @@ import Testing
 /// What one run of the `precedent` executable printed.
 struct PrecedentRun { var status: Int32; var stdout: String; var stderr: String }
 
-/// Runs the `precedent` executable built by `swift build --build-tests`.
-func runPrecedent(_ args: [String]) throws -> PrecedentRun {
+/// The `precedent` executable built by `swift build --build-tests`.
+func precedentBinary() throws -> URL {
     let binary = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent")
     try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the precedent product first")
+    return binary
+}
+
+/// Runs the `precedent` executable built by `swift build --build-tests`.
+func runPrecedent(_ args: [String]) throws -> PrecedentRun {
+    let binary = try precedentBinary()
     let p = Process()
     p.executableURL = binary
     p.arguments = args
@@ -21,4 +27,20 @@ func runPrecedent(_ args: [String]) throws -> PrecedentRun {
     p.waitUntilExit()
     return PrecedentRun(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
                         stderr: String(decoding: e, as: UTF8.self))
+}
+
+/// Starts `precedent args` (output discarded), waits a random number of microseconds in
+/// `delay`, and sends SIGKILL if it is still running. Returns whether it was killed.
+func runPrecedentKilled(_ args: [String], after delay: ClosedRange<UInt32>, using random: inout SeededRandom) throws -> Bool {
+    let p = Process()
+    p.executableURL = try precedentBinary()
+    p.arguments = args
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    usleep(UInt32.random(in: delay, using: &random))
+    let killed = p.isRunning
+    if killed { kill(p.processIdentifier, SIGKILL) }
+    p.waitUntilExit()
+    return killed
 }
