@@ -108,6 +108,9 @@ public struct LevelVacuumEngine {
     private var top: (bid: Int64, bidSize: UInt64, ask: Int64, askSize: UInt64)?
     private var ofi: Int64 = 0
     private var ofiSeen = false
+    /// `flows`, `above` or `below` hold counts (zeroing them at every window start would
+    /// dominate a replay whose analysis grid has thousands of windows without records).
+    private var dirty = false
 
     public init(levels: [Level], tick: Int64, zones: VacuumZones = VacuumZones(), gridStart: UnixNanos,
                 windowSeconds: Int = 5, windowCount: Int, coverage: Range<UnixNanos>, instrumentID: InstrumentID = 0) {
@@ -136,6 +139,7 @@ public struct LevelVacuumEngine {
             if m.action == .trade && m.price.isDefined {
                 let size = Int64(m.size)
                 volume += size
+                dirty = true
                 if m.side == .bid { buy += size } else if m.side == .ask { sell += size }
                 for (i, level) in levels.enumerated() {
                     if m.price.rawValue >= level.price { above[i] += size }
@@ -160,6 +164,7 @@ public struct LevelVacuumEngine {
         case .filled: kind = 2
         }
         let side = c.side == .ask ? 1 : 0
+        dirty = true
         for (i, level) in levels.enumerated() {
             let d = (c.price.rawValue - level.price).floorDivided(by: tick)
             guard d >= -Int64(zones.far) && d <= Int64(zones.far) else { continue }
@@ -201,8 +206,11 @@ public struct LevelVacuumEngine {
     private mutating func begin(_ k: Int) {
         current = k
         guard k < windowCount else { return }
-        for i in flows.indices { flows[i] = 0 }
-        for i in above.indices { above[i] = 0; below[i] = 0 }
+        if dirty {
+            for i in flows.indices { flows[i] = 0 }
+            for i in above.indices { above[i] = 0; below[i] = 0 }
+            dirty = false
+        }
         buy = 0; sell = 0; volume = 0; events = 0; reset = false; ofi = 0
         ofiSeen = top != nil
         previousBid = book.bestBid?.price.rawValue

@@ -66,6 +66,15 @@ public enum SilverTable {
         func i64(_ f: (VacuumRow) -> Int64?) { out.append(.int64(rows.map(f))) }
         func dbl(_ f: (VacuumRow) -> Double?) { out.append(.double(rows.map(f))) }
         func str(_ f: (VacuumRow) -> String) { out.append(.byteArray(rows.map { Array(f($0).utf8) })) }
+        // The 160 base quantities of every row side by side: their columns and the ones derived
+        // from them read this matrix (a closure per value over `rows` would copy each row's array).
+        let width = 160
+        var matrix = [Int64](repeating: 0, count: rows.count * width)
+        for (r, row) in rows.enumerated() {
+            precondition(row.base.count == width)
+            for j in 0..<width { matrix[r * width + j] = row.base[j] }
+        }
+        func column(_ j: Int) -> [Int64?] { (0..<rows.count).map { matrix[$0 * width + j] } }
         str { _ in root }
         str { _ in contract }
         out.append(.int32(rows.map { _ in Int32(tradeDate.daysSinceEpoch) }))
@@ -83,21 +92,27 @@ public enum SilverTable {
         for frame in 0..<2 {
             let sign: Int64 = frame == 0 ? 1 : -1
             for z in 0..<8 { for s in 0..<2 { for q in 0..<5 {
-                let at = VacuumRow.index(frame: frame, zone: z, side: s, quantity: q)
-                i64 { $0.base[at] }
+                out.append(.int64(column(VacuumRow.index(frame: frame, zone: z, side: s, quantity: q))))
             } } }
             for z in 0..<8 { for s in 0..<2 {
                 let a = VacuumRow.index(frame: frame, zone: z, side: s, quantity: 2)
-                dbl { r in
-                    let added = r.base[a], pulled = r.base[a + 1]
+                out.append(.double((0..<rows.count).map { r -> Double? in
+                    let added = matrix[r * width + a], pulled = matrix[r * width + a + 1]
                     return added + pulled == 0 ? nil : Double(pulled) / Double(added + pulled)
-                }
-                i64 { $0.base[a] - $0.base[a + 1] - $0.base[a + 2] }
+                }))
+                out.append(.int64((0..<rows.count).map { r -> Int64? in
+                    matrix[r * width + a] - matrix[r * width + a + 1] - matrix[r * width + a + 2]
+                }))
             } }
             for half in 0..<2 { for s in 0..<2 {
                 let d = { (band: Int) in VacuumRow.index(frame: frame, zone: half * 4 + band, side: s, quantity: 0) }
-                dbl { log(Double($0.base[d(1)] + 1) / Double($0.base[d(0)] + 1)) }
-                dbl { log(Double($0.base[d(3)] + 1) / Double($0.base[d(1)] + 1)) }
+                let (d0, d1, d3) = (d(0), d(1), d(3))
+                out.append(.double((0..<rows.count).map { r -> Double? in
+                    log(Double(matrix[r * width + d1] + 1) / Double(matrix[r * width + d0] + 1))
+                }))
+                out.append(.double((0..<rows.count).map { r -> Double? in
+                    log(Double(matrix[r * width + d3] + 1) / Double(matrix[r * width + d1] + 1))
+                }))
             } }
             func x(_ p: Int64?, _ r: VacuumRow) -> Int64? { p.map { (sign * ($0 - levels[r.level].price)).floorDivided(by: tick) } }
             func mid(_ b: Int64?, _ a: Int64?, _ r: VacuumRow) -> Double? {

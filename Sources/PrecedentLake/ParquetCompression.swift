@@ -140,7 +140,9 @@ extension ParquetCompression {
 
 /// zstd compression and decompression contexts, reused across the pages of one file
 /// (creating them is cheap; their work memory is allocated on first use).
-final class ZstdContext {
+/// Not thread-safe: a context is used by one thread at a time (the writer hands each
+/// concurrent page encoder its own).
+final class ZstdContext: @unchecked Sendable {
     let compression: OpaquePointer? = ZSTD_createCCtx()
     let decompression: OpaquePointer? = ZSTD_createDCtx()
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Reads Parquet files with a flat schema: PLAIN and dictionary
 /// (PLAIN_DICTIONARY, RLE_DICTIONARY) encodings, data pages v1 and v2,
@@ -135,13 +136,7 @@ public struct ParquetReader {
         guard let columns = rowGroups[index][1]?.list, columns.count == leaves.count else {
             throw ParquetError("row group has a different number of columns than the schema", file: path, rowGroup: index)
         }
-        var read: [(ParquetColumn, [UInt32]?)] = []
-        for (leaf, chunk) in zip(leaves, columns) {
-            do { read.append(try readChunk(chunk, field: leaf.field, maxLevel: leaf.maxLevel)) } catch var e as ParquetError {
-                e.file = path; e.column = e.column ?? leaf.field.name; e.rowGroup = index
-                throw e
-            }
-        }
+        let read = try readChunks(columns, index: index)
         return fields.indices.map { top in
             let mine = zip(leaves, read).filter { $0.0.top == top }
             guard fields[top].isGroup else { return mine[0].1.0 }
@@ -162,7 +157,7 @@ public struct ParquetReader {
                   let c = leaves.firstIndex(where: { $0.top == top }) else {
                 throw ParquetError("no flat column named \(name)", file: path, rowGroup: index)
             }
-            do { return try readChunk(columns[c], field: leaves[c].field, maxLevel: leaves[c].maxLevel).0 } catch var e as ParquetError {
+            do { return try Self.readChunk(columns[c], field: leaves[c].field, maxLevel: leaves[c].maxLevel, data: data, zstd: zstd).0 } catch var e as ParquetError {
                 e.file = path; e.column = e.column ?? name; e.rowGroup = index
                 throw e
             }
@@ -201,8 +196,46 @@ public struct ParquetReader {
         return out ?? fields.map { ParquetColumn.empty($0.type) }
     }
 
+    /// Bytes of decompressed pages below which a row group's chunks are read on the calling thread only.
+    static let parallelBytes = 1 << 18
+
+    /// Every leaf's chunk of one row group; on every core (one zstd context each) when the
+    /// row group is large. The first failing leaf in schema order gives the error.
+    private func readChunks(_ columns: [ThriftValue], index: Int) throws -> [(ParquetColumn, [UInt32]?)] {
+        let data = data, path = path, fields = leaves.map(\.field), levels = leaves.map(\.maxLevel)
+        @Sendable func one(_ i: Int, _ zstd: ZstdContext) -> Result<(ParquetColumn, [UInt32]?), Error> {
+            Result {
+                do { return try Self.readChunk(columns[i], field: fields[i], maxLevel: levels[i], data: data, zstd: zstd) }
+                catch var e as ParquetError {
+                    e.file = path; e.column = e.column ?? fields[i].name; e.rowGroup = index
+                    throw e
+                }
+            }
+        }
+        let size = columns.reduce(0) { $0 + Int($1[3]?[6]?.int ?? 0) }
+        let workers = size >= Self.parallelBytes ? min(ProcessInfo.processInfo.activeProcessorCount, columns.count, 8) : 1
+        var results: [Result<(ParquetColumn, [UInt32]?), Error>]
+        if workers <= 1 {
+            results = columns.indices.map { one($0, zstd) }
+        } else {
+            let shared = Mutex<[Result<(ParquetColumn, [UInt32]?), Error>?]>(Array(repeating: nil, count: columns.count))
+            let next = Atomic<Int>(0)
+            let contexts = [zstd] + (1..<workers).map { _ in ZstdContext() }
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                while true {
+                    let i = next.add(1, ordering: .relaxed).oldValue
+                    guard i < columns.count else { return }
+                    let r = one(i, contexts[w])
+                    shared.withLock { $0[i] = r }
+                }
+            }
+            results = shared.withLock { $0.map { $0! } }
+        }
+        return try results.map { try $0.get() }
+    }
+
     /// One leaf's values (null unless fully defined) and its definition levels (when it has any).
-    private func readChunk(_ chunk: ThriftValue, field: ParquetField, maxLevel: Int) throws -> (ParquetColumn, [UInt32]?) {
+    private static func readChunk(_ chunk: ThriftValue, field: ParquetField, maxLevel: Int, data: [UInt8], zstd: ZstdContext) throws -> (ParquetColumn, [UInt32]?) {
         guard let meta = chunk[3], let codecRaw = meta[4]?.int, let total = meta[5]?.int,
               let dataOffset = meta[9]?.int else { throw ParquetError("column chunk without metadata") }
         guard let codec = ParquetCompression(rawValue: Int32(codecRaw)) else {
@@ -294,7 +327,7 @@ public struct ParquetReader {
         return (out, allLevels)
     }
 
-    private func decodeValues(_ raw: ArraySlice<UInt8>, encoding: Int32, count: Int, field: ParquetField,
+    private static func decodeValues(_ raw: ArraySlice<UInt8>, encoding: Int32, count: Int, field: ParquetField,
                               dictionary: PlainValues?) throws -> PlainValues {
         switch encoding {
         case ParquetEncoding.plain:

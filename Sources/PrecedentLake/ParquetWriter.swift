@@ -1,4 +1,8 @@
 import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Writes a Parquet file with a flat schema, one row group per call to
 /// `write(rowGroup:)` (memory is bounded by one row group). Each column chunk
@@ -12,12 +16,18 @@ public final class ParquetWriter {
     public let fields: [ParquetField]
     public let compression: ParquetCompression
     private let temporaryPath: String
-    private let handle: FileHandle
+    private let fd: Int32
+    /// Bytes not yet handed to the file (flushed at `flushThreshold` and on close): a row
+    /// group of a wide table is hundreds of small pages, one `write(2)` each would dominate.
+    private var pending: [UInt8] = []
+    private static let flushThreshold = 1 << 20
     private var offset: Int64 = 0
     private var rowGroups: [RowGroupMeta] = []
     private var closed = false
+    private var fdOpen = true
     /// Rows written so far.
-    private let zstd = ZstdContext()
+    /// One zstd context per thread that may encode pages at once.
+    private let contexts: [ZstdContext]
     public var rowCount: Int { rowGroups.reduce(0) { $0 + Int($1.rows) } }
     public static let createdBy = "precedent version 0.1.0"
 
@@ -41,8 +51,13 @@ public final class ParquetWriter {
     /// off to time the encoder as pyarrow's `write_table` (which does not sync) is timed.
     public let durable: Bool
 
-    public init(path: String, fields: [ParquetField], compression: ParquetCompression = .zstd, durable: Bool = true) throws {
+    /// `encoders`: threads that may encode and compress a row group's pages at once (default: one per
+    /// core, at most 8); the file's bytes are the same whatever the number.
+    public init(path: String, fields: [ParquetField], compression: ParquetCompression = .zstd, durable: Bool = true,
+                encoders: Int? = nil) throws {
         self.durable = durable
+        let threads = max(1, encoders ?? min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        contexts = (0..<threads).map { _ in ZstdContext() }
         for f in fields { try Self.check(f) }
         guard !fields.isEmpty else { throw ParquetError("a Parquet schema needs at least one column", file: path) }
         guard Set(fields.map(\.name)).count == fields.count else { throw ParquetError("column names repeat", file: path) }
@@ -50,17 +65,18 @@ public final class ParquetWriter {
         self.fields = fields
         self.compression = compression
         temporaryPath = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
-        guard FileManager.default.createFile(atPath: temporaryPath, contents: nil),
-              let h = FileHandle(forWritingAtPath: temporaryPath)
-        else { throw ParquetError("cannot create the file", file: temporaryPath) }
-        handle = h
+        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw ParquetError("cannot create the file: \(String(cString: strerror(errno)))", file: temporaryPath)
+        }
+        pending.reserveCapacity(Self.flushThreshold)
         try write(Array("PAR1".utf8))
     }
 
     deinit {
         if !closed {
-            try? handle.close()
-            try? FileManager.default.removeItem(atPath: temporaryPath)
+            if fdOpen { Glibc.close(fd) }
+            unlink(temporaryPath)
         }
     }
 
@@ -84,8 +100,25 @@ public final class ParquetWriter {
     }
 
     private func write(_ bytes: [UInt8]) throws {
-        try handle.write(contentsOf: bytes)
+        pending += bytes
         offset += Int64(bytes.count)
+        if pending.count >= Self.flushThreshold { try flush() }
+    }
+
+    /// Hands the pending bytes to the file (all of them: `write(2)` may take fewer).
+    private func flush() throws {
+        try pending.withUnsafeBytes { b in
+            var done = 0
+            while done < b.count {
+                let n = Glibc.write(fd, b.baseAddress! + done, b.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ParquetError("cannot write: \(String(cString: strerror(errno)))", file: temporaryPath)
+                }
+                done += n
+            }
+        }
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// One stored column: a top-level leaf or a group's child.
@@ -159,33 +192,18 @@ public final class ParquetWriter {
                 leaves.append(Leaf(path: [f.name], field: f, values: c, groupPresent: nil, groupNullable: false))
             }
         }
+        // Pages are encoded, compressed and summarised independently, on every core when the
+        // row group is large enough to pay for it; they are written in schema order, so the
+        // file's bytes do not depend on the number of cores.
+        let pages = try encodePages(leaves, rows: rows)
         let start = offset
         var chunks: [ChunkMeta] = []
-        for leaf in leaves {
-            var values: [UInt8] = []
-            let present = ParquetEncoding.plain(leaf.values, into: &values)
-            var page: [UInt8] = []
-            if leaf.maxLevel > 0 {
-                let base: UInt8 = leaf.groupNullable ? 1 : 0
-                let own: UInt8 = leaf.field.nullable ? 1 : 0
-                var encoded: [UInt8] = []
-                ParquetEncoding.definitionLevels(rows: rows, to: &encoded) { r in
-                    if leaf.groupPresent?[r] == false { return 0 }
-                    return base + (present?[r] ?? true ? own : 0)
-                }
-                page.reserveCapacity(4 + encoded.count + values.count)
-                ParquetEncoding.appendLE(UInt32(encoded.count), to: &page)
-                page += encoded
-                page += values
-            } else {
-                page = values
-            }
-            let body = try compression.compress(page, zstd: zstd)
+        for (leaf, page) in zip(leaves, pages) {
             var h = ThriftWriter()
             h.beginStruct()
             h.i32(1, 0)  // DATA_PAGE
-            h.i32(2, Int32(page.count))
-            h.i32(3, Int32(body.count))
+            h.i32(2, Int32(page.uncompressedSize))
+            h.i32(3, Int32(page.body.count))
             h.structure(5) { d in
                 d.i32(1, Int32(rows))
                 d.i32(2, ParquetEncoding.plain)
@@ -195,15 +213,78 @@ public final class ParquetWriter {
             h.endStruct()
             let chunkStart = offset
             try write(h.bytes)
-            try write(body)
-            let (mn, mx) = ParquetStatistics.minMax(leaf.values, unsigned: leaf.field.isUnsigned)
+            try write(page.body)
             chunks.append(ChunkMeta(field: leaf.field, path: leaf.path, maxLevel: leaf.maxLevel, offset: chunkStart,
                                     values: Int64(rows),
-                                    compressedSize: Int64(h.bytes.count + body.count),
-                                    uncompressedSize: Int64(h.bytes.count + page.count),
-                                    nullCount: Int64(present?.lazy.filter { !$0 }.count ?? 0), min: mn, max: mx))
+                                    compressedSize: Int64(h.bytes.count + page.body.count),
+                                    uncompressedSize: Int64(h.bytes.count + page.uncompressedSize),
+                                    nullCount: Int64(page.nullCount), min: page.min, max: page.max))
         }
         rowGroups.append(RowGroupMeta(rows: Int64(rows), offset: start, chunks: chunks))
+    }
+
+    /// One leaf's data page, compressed, with its statistics.
+    struct EncodedPage {
+        var body: [UInt8]
+        var uncompressedSize: Int
+        var nullCount: Int
+        var min: [UInt8]?
+        var max: [UInt8]?
+    }
+
+    /// Values (rows × leaf columns) below which a row group is encoded on the calling thread only.
+    public static let parallelValues = 16_384
+
+    private func encodePages(_ leaves: [Leaf], rows: Int) throws -> [EncodedPage] {
+        let contexts = self.contexts, compression = self.compression
+        let workers = rows * leaves.count >= Self.parallelValues && leaves.count > 1
+            ? min(leaves.count, contexts.count) : 1
+        if workers <= 1 {
+            return try leaves.map { try Self.encodePage($0, rows: rows, compression: compression, zstd: contexts[0]) }
+        }
+        let results = Mutex<[EncodedPage?]>(Array(repeating: nil, count: leaves.count))
+        let failure = Mutex<Error?>(nil)
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            while true {
+                let i = next.add(1, ordering: .relaxed).oldValue
+                guard i < leaves.count else { return }
+                do {
+                    let page = try Self.encodePage(leaves[i], rows: rows, compression: compression, zstd: contexts[w])
+                    results.withLock { $0[i] = page }
+                } catch {
+                    failure.withLock { $0 = $0 ?? error }
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return results.withLock { $0.map { $0! } }
+    }
+
+    /// PLAIN values after RLE definition levels (when the leaf has any), compressed; min, max and null count.
+    private static func encodePage(_ leaf: Leaf, rows: Int, compression: ParquetCompression, zstd: ZstdContext) throws -> EncodedPage {
+        var values: [UInt8] = []
+        let present = ParquetEncoding.plain(leaf.values, into: &values)
+        var page: [UInt8] = []
+        if leaf.maxLevel > 0 {
+            let base: UInt8 = leaf.groupNullable ? 1 : 0
+            let own: UInt8 = leaf.field.nullable ? 1 : 0
+            var encoded: [UInt8] = []
+            ParquetEncoding.definitionLevels(rows: rows, to: &encoded) { r in
+                if leaf.groupPresent?[r] == false { return 0 }
+                return base + (present?[r] ?? true ? own : 0)
+            }
+            page.reserveCapacity(4 + encoded.count + values.count)
+            ParquetEncoding.appendLE(UInt32(encoded.count), to: &page)
+            page += encoded
+            page += values
+        } else {
+            page = values
+        }
+        let body = try compression.compress(page, zstd: zstd)
+        let (mn, mx) = ParquetStatistics.minMax(leaf.values, unsigned: leaf.field.isUnsigned)
+        return EncodedPage(body: body, uncompressedSize: page.count, nullCount: present?.lazy.filter { !$0 }.count ?? 0,
+                           min: mn, max: mx)
     }
 
     /// Writes the footer, syncs and renames the file into place.
@@ -258,8 +339,14 @@ public final class ParquetWriter {
         ParquetEncoding.appendLE(UInt32(m.bytes.count), to: &tail)
         tail += Array("PAR1".utf8)
         try write(tail)
-        if durable { try handle.synchronize() }
-        try handle.close()
+        try flush()
+        if durable && fsync(fd) != 0 {
+            throw ParquetError("cannot flush to disk: \(String(cString: strerror(errno)))", file: temporaryPath)
+        }
+        fdOpen = false
+        guard Glibc.close(fd) == 0 else {
+            throw ParquetError("cannot close: \(String(cString: strerror(errno)))", file: temporaryPath)
+        }
         closed = true
         try Lake.rename(temporaryPath, path)
     }
@@ -349,19 +436,35 @@ enum ParquetStatistics {
             v.bytes.withUnsafeBufferPointer { b in
                 v.offsets.withUnsafeBufferPointer { o in
                     let base = b.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                    /// Values of at most 8 bytes (codes, symbols) as one integer that orders like the
+                    /// bytes: big-endian, zero-padded, then the length (a prefix sorts first).
+                    func key(_ i: Int) -> UInt128? {
+                        let n = o[i + 1] - o[i]
+                        guard n <= 8 else { return nil }
+                        var k: UInt64 = 0
+                        for j in 0..<n { k |= UInt64(base[o[i] + j]) << (56 - 8 * j) }
+                        return UInt128(k) << 8 | UInt128(n)
+                    }
                     func less(_ i: Int, _ j: Int) -> Bool {
+                        if let a = key(i), let b = key(j) { return a < b }
                         let li = o[i + 1] - o[i], lj = o[j + 1] - o[j]
                         let n = min(li, lj)
                         if n > 0 {
-                            // Short values (codes, symbols) compare inline; long ones with memcmp.
-                            if n <= 8 {
-                                for k in 0..<n where base[o[i] + k] != base[o[j] + k] { return base[o[i] + k] < base[o[j] + k] }
-                            } else {
-                                let c = memcmp(base + o[i], base + o[j], n)
-                                if c != 0 { return c < 0 }
-                            }
+                            let c = memcmp(base + o[i], base + o[j], n)
+                            if c != 0 { return c < 0 }
                         }
                         return li < lj
+                    }
+                    if v.validity == nil, let first = v.count > 0 ? key(0) : nil {
+                        // Every value short: one pass over integer keys.
+                        var kl = first, kh = first
+                        lo = 0; hi = 0
+                        for i in 1..<max(1, v.count) {
+                            guard let k = key(i) else { lo = -2; break }
+                            if k < kl { kl = k; lo = i } else if k > kh { kh = k; hi = i }
+                        }
+                        if lo != -2 { return }
+                        lo = -1; hi = -1
                     }
                     for i in 0..<v.count where !v.isNull(i) {
                         if lo < 0 { lo = i; hi = i; continue }

@@ -107,44 +107,67 @@ extension PipelineContext {
             }
         }
 
-        /// What an instrument is in a file: an outright contract, a spread or an unmapped id.
-        enum Kind { case outright(String), spread(String), unmapped }
+        /// What an instrument is in a file: an outright contract (its slot in `slots`), a spread or an unmapped id.
+        enum Kind { case outright(Int), spread(String), unmapped }
+        // Per-record work avoids hashing: a contract's records live in a slot found once per
+        // instrument and file, and consecutive records of one instrument reuse the last lookup.
+        var slots: [(contract: String, records: [MBOMsg], volume: Int64)] = []
+        var slotOf: [String: Int] = [:]
+        func slot(_ contract: String) -> Int {
+            if let s = slotOf[contract] { return s }
+            slots.append((contract, records[contract] ?? [], 0))
+            records[contract] = nil
+            slotOf[contract] = slots.count - 1
+            return slots.count - 1
+        }
         for file in files {
             var kinds: [InstrumentID: Kind] = [:]
-            try DBNFileReader(path: file.path).forEachRecord { ref in
+            var lastID: InstrumentID? = nil, lastKind = Kind.unmapped
+            // zstd decompression runs on a second thread, ahead of the decoding below.
+            try DBNFileReader(path: file.path, decompressAhead: true).forEachRecord { ref in
                 guard let m = ref.mbo else { return }
                 let ts = m.tsRecv
                 guard ts < span.upperBound else { return }
                 let id = m.hd.instrumentID
                 let kind: Kind
-                if let known = kinds[id] { kind = known } else {
+                if id == lastID { kind = lastKind } else if let known = kinds[id] { kind = known } else {
                     // Databento's symbology maps ids by UTC date.
                     if let symbol = file.symbols.symbol(for: id, at: ts) {
                         let isSpread = catalog.definitions[id]?.isSpread
                             ?? (pattern.firstMatch(in: symbol, range: NSRange(symbol.startIndex..., in: symbol)) == nil)
-                        kind = isSpread ? .spread(symbol) : .outright(symbol)
+                        kind = isSpread ? .spread(symbol) : .outright(slot(symbol))
                     } else {
                         kind = .unmapped
                     }
                     kinds[id] = kind
                 }
-                guard case .outright(let contract) = kind else {
+                if id != lastID { lastID = id; lastKind = kind }
+                guard case .outright(let s) = kind else {
                     if ts >= span.lowerBound {
-                        if case .spread(let s) = kind { excluded[s, default: 0] += 1 } else { unmapped += 1 }
+                        if case .spread(let name) = kind { excluded[name, default: 0] += 1 } else { unmapped += 1 }
                     }
                     return
                 }
                 if ts < span.lowerBound {
-                    contractOf[id] = contract
+                    contractOf[id] = slots[s].contract
                     books[id, default: OrderBook(instrumentID: id, publisherID: m.hd.publisherID)].apply(m)
                     return
                 }
-                if !seeded { seed() }
-                records[contract, default: []].append(m)
-                if m.action == .trade && analysis.contains(ts) { volume[contract, default: 0] += Int64(m.size) }
+                if !seeded {
+                    seed()
+                    for (contract, seedRecords) in records { slots[slot(contract)].records.insert(contentsOf: seedRecords, at: 0) }
+                    records = [:]
+                }
+                slots[s].records.append(m)
+                if m.action == .trade && analysis.contains(ts) { slots[s].volume += Int64(m.size) }
             }
         }
         if !seeded { seed() }
+        for (contract, seedRecords) in records { slots[slot(contract)].records.insert(contentsOf: seedRecords, at: 0) }
+        for sl in slots where !sl.records.isEmpty {
+            records[sl.contract] = sl.records
+            if sl.volume > 0 { volume[sl.contract] = sl.volume }
+        }
 
         var properties: [String: String] = [
             "coverage_start_ns": String(coverageStart.rawValue), "coverage_end_ns": String(coverageEnd.rawValue),

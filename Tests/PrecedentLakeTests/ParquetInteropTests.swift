@@ -97,6 +97,29 @@ import Testing
         #expect(try back.readAll() == all)
     }
 
+    /// A row group large enough to be encoded (and read) on several threads gives the same
+    /// bytes as on one thread; pyarrow and DuckDB read it (values and statistics) as written,
+    /// and so do we.
+    @Test func pagesEncodedOnSeveralThreadsMatchOneThread() throws {
+        let recs = try Self.mbo(20_000)
+        let columns = Self.columns(recs[...])
+        #expect(recs.count * Self.fields.count >= ParquetWriter.parallelValues, "the row group must take the parallel path")
+        var files: [[UInt8]] = []
+        for encoders in [1, 2, 3] {
+            let path = Oracle.temporaryPath(".parquet")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let w = try ParquetWriter(path: path, fields: Self.fields, encoders: encoders)
+            try w.write(rowGroup: columns)
+            try w.close()
+            files.append(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+            if encoders == 2 {
+                try compare(path, Self.jsonl(Self.fields, columns), duckdb: true, stats: true)
+                #expect(try ParquetReader(path: path).readAll() == columns)
+            }
+        }
+        #expect(files[0] == files[1] && files[1] == files[2])
+    }
+
     static let pyarrowOptions: [(String, Int, String)] = ["none", "snappy", "gzip", "zstd"].flatMap { c in
         [(c, 1, "1.0"), (c, 0, "1.0"), (c, 1, "2.0"), (c, 0, "2.0")]
     }
