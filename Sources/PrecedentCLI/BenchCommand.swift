@@ -131,7 +131,8 @@ struct ParquetBench: ParsableCommand {
         abstract: "Write FILE's records as a Parquet table --repeat times, then read it back --repeat times.",
         discussion: """
             The DBN file is decoded once into columns (as `dbn to-parquet` does); write: columns → \
-            Parquet file (given codec, one row group per --row-group-size rows); read: file → columns. \
+            Parquet file (given codec, one row group per --row-group-size rows); read: file → columns; \
+            both on one thread (the lake uses every core for large row groups), as pyarrow is timed. \
             Also writes <out> once for the peer (Benchmarks/parquet_io.py runs pyarrow on it).
             """)
 
@@ -157,14 +158,14 @@ struct ParquetBench: ParsableCommand {
         let rows = groups.reduce(0) { $0 + ($1.first?.count ?? 0) }
         var start = monotonicNanos()
         for _ in 0..<options.repeat {
-            let w = try ParquetWriter(path: out, fields: b.fields, compression: codec, durable: durable)
+            let w = try ParquetWriter(path: out, fields: b.fields, compression: codec, durable: durable, encoders: 1)
             for g in groups { try w.write(rowGroup: g) }
             try w.close()
         }
         let write = Double(monotonicNanos() - start) / 1e9
         start = monotonicNanos()
         var check = 0
-        for _ in 0..<options.repeat { check += try ParquetReader(path: out).readAll().first?.count ?? 0 }
+        for _ in 0..<options.repeat { check += try ParquetReader(path: out, threads: 1).readAll().first?.count ?? 0 }
         let read = Double(monotonicNanos() - start) / 1e9
         precondition(check == rows * options.repeat, "every pass reads every row")
         report(options, [("rows", rows)],

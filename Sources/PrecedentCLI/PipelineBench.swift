@@ -16,7 +16,10 @@ struct PipelineBench: ParsableCommand {
         abstract: "Run raw MBO files → bronze → selection, levels → silver in a scratch lake, against book-only replay.",
         discussion: """
             Each pass builds a fresh lake whose raw inputs are links to FILEs and runs the bronze and silver \
-            stages (bronze, selection, levels, silver) with --workers workers (default 1). events_per_second = MBO records in the files / pass time. In the same process, \
+            stages (bronze, selection, levels, silver) with --workers workers (default 1; as in `precedent run`, \
+            zstd work also uses the other cores: raw files are decompressed ahead of decoding and large row \
+            groups are compressed and read column by column in parallel). events_per_second = MBO records in \
+            the files / pass time. In the same process, \
             book_only applies the same records (decoded once into memory) to fresh books, the figure the \
             pipeline target is stated against (≥ 0.5×). Also printed: seconds per stage (best pass) and peak RSS.
 

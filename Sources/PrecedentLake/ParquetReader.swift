@@ -16,12 +16,18 @@ public struct ParquetReader {
     /// The stored columns in file order: top-level field index, leaf field, max definition level.
     private let leaves: [(top: Int, field: ParquetField, maxLevel: Int, groupNullable: Bool)]
 
-    public init(path: String) throws {
-        try self.init(bytes: try Self.readFile(path), name: path)
+    /// Threads that may decode a large row group's column chunks at once.
+    public let threads: Int
+
+    /// `threads`: how many threads may decode a large row group's chunks at once (default: one
+    /// per core, at most 8).
+    public init(path: String, threads: Int? = nil) throws {
+        try self.init(bytes: try Self.readFile(path), name: path, threads: threads)
     }
 
-    public init(bytes: [UInt8], name: String = "<memory>") throws {
+    public init(bytes: [UInt8], name: String = "<memory>", threads: Int? = nil) throws {
         path = name
+        self.threads = max(1, threads ?? min(ProcessInfo.processInfo.activeProcessorCount, 8))
         data = bytes
         let magic = Array("PAR1".utf8)
         guard bytes.count >= 12, Array(bytes.prefix(4)) == magic, Array(bytes.suffix(4)) == magic else {
@@ -213,7 +219,7 @@ public struct ParquetReader {
             }
         }
         let size = columns.reduce(0) { $0 + Int($1[3]?[6]?.int ?? 0) }
-        let workers = size >= Self.parallelBytes ? min(ProcessInfo.processInfo.activeProcessorCount, columns.count, 8) : 1
+        let workers = size >= Self.parallelBytes ? min(threads, columns.count) : 1
         var results: [Result<(ParquetColumn, [UInt32]?), Error>]
         if workers <= 1 {
             results = columns.indices.map { one($0, zstd) }
