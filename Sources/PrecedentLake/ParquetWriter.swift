@@ -25,9 +25,9 @@ public final class ParquetWriter {
     private var rowGroups: [RowGroupMeta] = []
     private var closed = false
     private var fdOpen = true
-    /// Rows written so far.
     /// One zstd context per thread that may encode pages at once.
     private let contexts: [ZstdContext]
+    /// Rows written so far.
     public var rowCount: Int { rowGroups.reduce(0) { $0 + Int($1.rows) } }
     public static let createdBy = "precedent version 0.1.0"
 

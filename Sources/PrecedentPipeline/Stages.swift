@@ -77,10 +77,21 @@ extension PipelineContext {
         let pattern = try NSRegularExpression(pattern: spec.outrightPattern)
 
         var books: [InstrumentID: OrderBook] = [:]
-        var records: [String: [MBOMsg]] = [:], seeds: [String: Int] = [:], volume: [String: Int64] = [:]
+        var seeds: [String: Int] = [:]
         var excluded: [String: Int] = [:], unmapped = 0
         var contractOf: [InstrumentID: String] = [:]  // outright instruments whose books are replayed
         var seeded = false
+
+        // Per-record work avoids hashing: a contract's records live in a slot found once per
+        // instrument and file, and consecutive records of one instrument reuse the last lookup.
+        var slots: [(contract: String, records: [MBOMsg], volume: Int64)] = []
+        var slotOf: [String: Int] = [:]
+        func slot(_ contract: String) -> Int {
+            if let s = slotOf[contract] { return s }
+            slots.append((contract, [], 0))
+            slotOf[contract] = slots.count - 1
+            return slots.count - 1
+        }
 
         func seed() {
             seeded = true
@@ -102,24 +113,13 @@ extension PipelineContext {
                     }
                 }
                 out[out.count - 1].flags.insert(.last)
-                records[contract, default: []].insert(contentsOf: out, at: 0)
+                slots[slot(contract)].records.insert(contentsOf: out, at: 0)
                 seeds[contract] = out.count
             }
         }
 
         /// What an instrument is in a file: an outright contract (its slot in `slots`), a spread or an unmapped id.
         enum Kind { case outright(Int), spread(String), unmapped }
-        // Per-record work avoids hashing: a contract's records live in a slot found once per
-        // instrument and file, and consecutive records of one instrument reuse the last lookup.
-        var slots: [(contract: String, records: [MBOMsg], volume: Int64)] = []
-        var slotOf: [String: Int] = [:]
-        func slot(_ contract: String) -> Int {
-            if let s = slotOf[contract] { return s }
-            slots.append((contract, records[contract] ?? [], 0))
-            records[contract] = nil
-            slotOf[contract] = slots.count - 1
-            return slots.count - 1
-        }
         for file in files {
             var kinds: [InstrumentID: Kind] = [:]
             var lastID: InstrumentID? = nil, lastKind = Kind.unmapped
@@ -153,17 +153,13 @@ extension PipelineContext {
                     books[id, default: OrderBook(instrumentID: id, publisherID: m.hd.publisherID)].apply(m)
                     return
                 }
-                if !seeded {
-                    seed()
-                    for (contract, seedRecords) in records { slots[slot(contract)].records.insert(contentsOf: seedRecords, at: 0) }
-                    records = [:]
-                }
+                if !seeded { seed() }
                 slots[s].records.append(m)
                 if m.action == .trade && analysis.contains(ts) { slots[s].volume += Int64(m.size) }
             }
         }
         if !seeded { seed() }
-        for (contract, seedRecords) in records { slots[slot(contract)].records.insert(contentsOf: seedRecords, at: 0) }
+        var records: [String: [MBOMsg]] = [:], volume: [String: Int64] = [:]
         for sl in slots where !sl.records.isEmpty {
             records[sl.contract] = sl.records
             if sl.volume > 0 { volume[sl.contract] = sl.volume }
