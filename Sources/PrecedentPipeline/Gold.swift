@@ -136,7 +136,9 @@ extension PipelineContext {
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             try e.encode(manifest).write(to: URL(fileURLWithPath: folder + "/_manifest.json"), options: .atomic)
-            FileManager.default.createFile(atPath: folder + "/_SUCCESS", contents: Data())
+            guard FileManager.default.createFile(atPath: folder + "/_SUCCESS", contents: Data()) else {
+                throw PipelineError("cannot mark the index complete (_SUCCESS)", file: folder, hint: "check the folder's permissions and free space, then rebuild")
+            }
             out.append((items[0].levelID, items[0].direction, items.count, path))
         }
         return out

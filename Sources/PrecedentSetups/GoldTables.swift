@@ -106,7 +106,7 @@ public enum PressureTable {
         c.append(.int64(series.flatMap { s in s.windowIndex.map { _ in s.levelPrice } }))
         c.append(.int64(series.flatMap { s in s.windowStart.map { Int64($0) } }))
         c.append(.double(series.flatMap { s in s.columns["u_x_mid"] ?? [] }))
-        for (side, half) in [("above", "beyond"), ("below", "approach")] { for b in bands { for q in quantities {
+        for half in ["beyond", "approach"] { for b in bands { for q in quantities {  // above, then below
             c.append(.int64(series.flatMap { s in
                 let bid = s.columns["u_\(half)_\(b)_bid_\(q)"]!, ask = s.columns["u_\(half)_\(b)_ask_\(q)"]!
                 return zip(bid, ask).map { Int64(($0 ?? 0) + ($1 ?? 0)) }
