@@ -171,25 +171,28 @@ public struct Lake: Sendable {
         // which shows on every small partition.
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ParquetError("cannot create: \(String(cString: strerror(errno)))", file: tmp) }
-        var failure: Int32 = 0
-        data.withUnsafeBytes { b in
-            var done = 0
-            while done < b.count {
-                let n = write(fd, b.baseAddress! + done, b.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                done += n
-            }
-        }
+        var failure = data.withUnsafeBytes { writeAll(fd, $0) }
         if close(fd) != 0 && failure == 0 { failure = errno }
         guard failure == 0 else {
             unlink(tmp)
             throw ParquetError("cannot write: \(String(cString: strerror(failure)))", file: tmp)
         }
         try rename(tmp, path)
+    }
+
+    /// Writes every byte of `bytes` to `fd` (`write(2)` may take fewer; EINTR is retried);
+    /// 0, or the errno of the failure.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+        var done = 0
+        while done < bytes.count {
+            let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            done += n
+        }
+        return 0
     }
 
     /// `rename(2)`: atomically replaces `to` (same file system).

@@ -107,16 +107,9 @@ public final class ParquetWriter {
 
     /// Hands the pending bytes to the file (all of them: `write(2)` may take fewer).
     private func flush() throws {
-        try pending.withUnsafeBytes { b in
-            var done = 0
-            while done < b.count {
-                let n = Glibc.write(fd, b.baseAddress! + done, b.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw ParquetError("cannot write: \(String(cString: strerror(errno)))", file: temporaryPath)
-                }
-                done += n
-            }
+        let failure = pending.withUnsafeBytes { Lake.writeAll(fd, $0) }
+        guard failure == 0 else {
+            throw ParquetError("cannot write: \(String(cString: strerror(failure)))", file: temporaryPath)
         }
         pending.removeAll(keepingCapacity: true)
     }
