@@ -20,6 +20,9 @@ struct PipelineBench: ParsableCommand {
             zstd work also uses the other cores: raw files are decompressed ahead of decoding and large row \
             groups are compressed and read column by column in parallel). events_per_second = MBO records in \
             the files / pass time. In the same process, \
+            By default the run goes date by date as `precedent run --layer all` does (bronze written on one \
+            thread while the silver stages compute from the same records in memory); --stage-by-stage runs \
+            the bronze layer and then the silver layer, which reads bronze back. \
             book_only applies the same records (decoded once into memory) to fresh books, the figure the \
             pipeline target is stated against (≥ 0.5×). Also printed: seconds per stage (best pass) and peak RSS.
 
@@ -33,6 +36,8 @@ struct PipelineBench: ParsableCommand {
     @Option(help: ArgumentHelp("YAML configuration.", valueName: "file")) var config: String?
     @Option(help: "Number of passes.") var `repeat` = 5
     @Option(help: "Pipeline workers (trade dates in parallel); book_only always uses one thread.") var workers = 1
+    @Flag(help: "Run the bronze layer, then the silver layer (silver reads bronze back), instead of date by date.")
+    var stageByStage = false
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
@@ -54,15 +59,16 @@ struct PipelineBench: ParsableCommand {
             let start = monotonicNanos()
             let context = try PipelineContext(lake: Lake(root: scratch), config: configuration, roots: [symbol])
             var stages: [RunReport.StageTotals] = []
-            for layer in ["bronze", "silver"] {  // raw → silver partitions; gold is not part of this figure
+            // raw → silver partitions; gold is not part of this figure
+            for names in stageByStage ? [["bronze"], ["selection", "levels", "silver"]] : [["bronze", "selection", "levels", "silver"]] {
                 var options = RunOptions()
                 options.roots = [symbol]
-                options.layer = layer
+                options.stageNames = names
                 options.workers = workers
                 let report = PipelineRunner(context: context, options: options).run()
                 guard report.failed == 0 else { throw ValidationError("a stage failed:\n" + report.text()) }
                 stages += report.stages
-                if layer == "silver" { rows = report.partitions.filter { $0.stage == "silver" }.reduce(0) { $0 + ($1.rows ?? 0) } }
+                rows = report.partitions.filter { $0.stage == "silver" }.reduce(0) { $0 + ($1.rows ?? 0) }
             }
             let seconds = Double(monotonicNanos() - start) / 1e9
             if seconds < best { best = seconds; bestStages = stages }

@@ -40,7 +40,7 @@ struct RunCommand: ParsableCommand {
     var symbols: [String] = []
     @Option(help: ArgumentHelp("Trade dates A:B (inclusive) or one date; default: every date the inputs cover.", valueName: "A:B"))
     var dates: String?
-    @Option(help: "Partitions processed in parallel.") var workers = 1
+    @Option(help: "Partitions (with --layer all: trade dates) processed in parallel.") var workers = 1
     @Flag(help: "Redo partitions that are already complete.") var overwrite = false
     @Option(help: ArgumentHelp("Process only dates i, i+n, i+2n… of the sorted list (for batch schedulers).", valueName: "i/n"))
     var shard: String?

@@ -11,7 +11,14 @@ public struct RunOptions: Sendable {
     public var overwrite = false
     /// `(i, n)`: only the dates whose position in the sorted date list is i mod n.
     public var shard: (index: Int, count: Int)?
+    /// Run these stages (registry names, run in registry order) instead of `layer`'s.
+    public var stageNames: [String]?
     public init() {}
+
+    /// The stages to run, in order.
+    public var stages: [StageSpec] {
+        stageNames.map { names in Registry.stages.filter { names.contains($0.name) } } ?? Registry.stages(layer: layer)
+    }
 }
 
 /// One partition's outcome in the run report.
@@ -72,6 +79,12 @@ extension String {
 /// one after the other; the partitions of a stage run in parallel. A partition
 /// that fails is reported and does not stop the others. A partition whose
 /// `_SUCCESS` exists is skipped unless `overwrite`.
+///
+/// When a run makes bronze and the three silver stages, it goes date by date
+/// instead (`runDays`): a trade date's raw records are decoded once, bronze is
+/// written on another thread while selection, levels and silver are computed
+/// from the same records in memory, and the silver partitions are written once
+/// bronze is complete. The files are the same as stage by stage.
 public final class PipelineRunner: @unchecked Sendable {
     public let context: PipelineContext
     public let options: RunOptions
@@ -100,11 +113,25 @@ public final class PipelineRunner: @unchecked Sendable {
         let started = Date()
         var partitions: [PartitionReport] = []
         var totals: [RunReport.StageTotals] = []
-        for stage in Registry.stages(layer: options.layer) {
+        var stages = options.stages[...]
+        var done: [(StageSpec, [PartitionReport], Double)] = []
+        if stages.prefix(4).map(\.name) == Self.dayStages {
+            var items: [(String, CivilDate)] = []
+            for root in options.roots { for d in dates(root) { items.append((root, d)) } }
+            let results = runDays(stages: Array(stages.prefix(4)), items: items)
+            for (n, stage) in stages.prefix(4).enumerated() {
+                done.append((stage, results[n], results[n].reduce(0) { $0 + $1.seconds }))
+            }
+            stages = stages.dropFirst(4)
+        }
+        for stage in stages {
             var items: [(String, CivilDate)] = []
             for root in options.roots { for d in dates(root) { items.append((root, d)) } }
             let stageStart = Date()
-            let results = runParallel(stage: stage, items: items)
+            done.append((stage, runParallel(stage: stage, items: items), 0))
+            done[done.count - 1].2 = Date().timeIntervalSince(stageStart)
+        }
+        for (stage, results, seconds) in done {
             var t = RunReport.StageTotals(stage: stage.name)
             for r in results {
                 switch r.status {
@@ -115,7 +142,7 @@ public final class PipelineRunner: @unchecked Sendable {
                 }
                 t.rows += r.rows ?? 0
             }
-            t.seconds = Date().timeIntervalSince(stageStart)
+            t.seconds = seconds
             totals.append(t)
             partitions += results
         }
@@ -149,15 +176,168 @@ public final class PipelineRunner: @unchecked Sendable {
                     shared.finished += 1
                     let n = shared.finished
                     lock.unlock()
-                    progress?("[\(stage.name)] \(n)/\(items.count) \(r.symbol) \(r.date) \(r.status.rawValue)"
-                        + (r.rows.map { " \($0) rows" } ?? "") + String(format: " %.2f s", r.seconds)
-                        + (r.detail.map { " — \($0)" } ?? ""))
+                    announce(stage, n, items.count, r)
                 }
                 group.leave()
             }
         }
         group.wait()
         return shared.results.map { $0! }
+    }
+
+    private func announce(_ stage: StageSpec, _ n: Int, _ count: Int, _ r: PartitionReport) {
+        progress?("[\(stage.name)] \(n)/\(count) \(r.symbol) \(r.date) \(r.status.rawValue)"
+            + (r.rows.map { " \($0) rows" } ?? "") + String(format: " %.2f s", r.seconds)
+            + (r.detail.map { " — \($0)" } ?? ""))
+    }
+
+    static let dayStages = ["bronze", "selection", "levels", "silver"]
+
+    /// Bronze and the silver stages date by date: see the type's documentation. Workers take
+    /// dates in order; a date's selection and levels wait until bronze of the root's earlier
+    /// dates in the run is finished, as stage by stage. Returns each stage's reports in item order.
+    private func runDays(stages: [StageSpec], items: [(String, CivilDate)]) -> [[PartitionReport]] {
+        final class Shared: @unchecked Sendable {  // guarded by `condition`
+            var results: [[PartitionReport?]]
+            var bronzeFinished: [Bool]
+            var next = 0
+            var finished: [Int]
+            init(_ stages: Int, _ n: Int) {
+                results = Array(repeating: Array(repeating: nil, count: n), count: stages)
+                bronzeFinished = Array(repeating: false, count: n)
+                finished = Array(repeating: 0, count: stages)
+            }
+        }
+        let shared = Shared(stages.count, items.count)
+        let condition = NSCondition()
+        @Sendable func record(_ s: Int, _ i: Int, _ r: PartitionReport) {
+            condition.lock()
+            shared.results[s][i] = r
+            shared.finished[s] += 1
+            let n = shared.finished[s]
+            if s == 0 { shared.bronzeFinished[i] = true; condition.broadcast() }
+            condition.unlock()
+            announce(stages[s], n, items.count, r)
+        }
+        @Sendable func awaitEarlierBronze(_ i: Int) {
+            condition.lock()
+            while (0..<i).contains(where: { items[$0].0 == items[i].0 && !shared.bronzeFinished[$0] }) { condition.wait() }
+            condition.unlock()
+        }
+        let workers = max(1, min(options.workers, items.count))
+        let group = DispatchGroup()
+        for _ in 0..<workers {
+            group.enter()
+            Thread.detachNewThread { [self] in
+                while true {
+                    condition.lock()
+                    let i = shared.next
+                    shared.next += 1
+                    condition.unlock()
+                    guard i < items.count else { break }
+                    runDay(stages: stages, root: items[i].0, date: items[i].1,
+                           record: { record($0, i, $1) }, awaitEarlierBronze: { awaitEarlierBronze(i) })
+                }
+                group.leave()
+            }
+        }
+        group.wait()
+        return shared.results.map { $0.map { $0! } }
+    }
+
+    /// One trade date of `runDays`. Dates with any of the four partitions already complete
+    /// (and no `--overwrite`) go stage by stage, each partition skipped or made as `runOne` does.
+    private func runDay(stages: [StageSpec], root: String, date: CivilDate,
+                        record: (Int, PartitionReport) -> Void, awaitEarlierBronze: () -> Void) {
+        func report(_ s: Int, _ status: PartitionReport.Status, _ rows: Int?, _ seconds: Double, _ detail: String?) -> PartitionReport {
+            PartitionReport(stage: stages[s].name, symbol: root, date: date.description, status: status, rows: rows,
+                            seconds: seconds, detail: detail)
+        }
+        func stageByStage() {
+            record(0, runOne(stage: stages[0], root: root, date: date))
+            awaitEarlierBronze()
+            for s in 1..<stages.count { record(s, runOne(stage: stages[s], root: root, date: date)) }
+        }
+        let outputs = stages.map { stage in context.key(Registry.datasets.first { $0.keyTemplate == stage.output }!, root, date) }
+        if !options.overwrite && outputs.contains(where: context.lake.isComplete) { return stageByStage() }
+
+        var clock = monotonicSeconds()
+        func lap() -> Double { let now = monotonicSeconds(); defer { clock = now }; return now - clock }
+        let day: BronzeDay
+        do {
+            guard let decoded = try context.decodeBronze(root: root, date: date) else { return stageByStage() }
+            day = decoded
+        } catch {
+            record(0, report(0, .failed, nil, lap(), "\(error)"))
+            awaitEarlierBronze()
+            for s in 1..<stages.count { record(s, runOne(stage: stages[s], root: root, date: date)) }
+            return
+        }
+        let decodeSeconds = lap()
+
+        // Bronze is written on its own thread while the silver partitions are computed here.
+        final class BronzeWrite: @unchecked Sendable {  // written by the thread before `done` is signalled
+            var outcome: Result<StageResult, Error>?
+            var seconds = 0.0
+            let done = DispatchSemaphore(value: 0)
+        }
+        let write = BronzeWrite()
+        Thread.detachNewThread { [context] in
+            let start = monotonicSeconds()
+            write.outcome = Result { try context.writeBronze(day) }
+            write.seconds = monotonicSeconds() - start
+            write.done.signal()
+        }
+        awaitEarlierBronze()
+        _ = lap()
+        let selection = Result { try context.selection(root: root, date: date, bronzeProperties: day.properties) }
+        let selectionSeconds = lap()
+        let levels = Result { try context.levels(root: root, date: date, trades: day.trades, coverage: context.coverage(day.properties)) }
+        let levelsSeconds = lap()
+        let silver: Result<PendingPartition, Error>
+        switch (selection, levels) {
+        case (.success(let sel), .success(let lev)):
+            let selected = sel.properties["selected"] ?? ""
+            silver = Result {
+                try context.silver(root: root, date: date, selected: selected, coverage: context.coverage(day.properties),
+                                   levels: { context.knownLevels(lev.values, contract: selected) },
+                                   records: { day.contracts.first { $0.contract == selected }?.records ?? [] })
+            }
+        case (.failure, _): silver = .failure(PipelineError("not computed: the selection stage failed on this date", file: nil, hint: "see the selection partition's error"))
+        case (_, .failure): silver = .failure(PipelineError("not computed: the levels stage failed on this date", file: nil, hint: "see the levels partition's error"))
+        }
+        let silverSeconds = lap()
+
+        write.done.wait()
+        _ = lap()
+        switch write.outcome! {
+        case .success(let r): record(0, report(0, .done, r.rows, decodeSeconds + write.seconds, r.note))
+        case .failure(let error):
+            record(0, report(0, .failed, nil, decodeSeconds + write.seconds, "\(error)"))
+            for s in 1..<stages.count { record(s, report(s, .failed, nil, 0, "not written: the bronze partition of this date failed")) }
+            return
+        }
+        let computed: [(Result<PendingPartition, Error>, Double)] = [
+            (selection, selectionSeconds), (levels.map(\.partition), levelsSeconds), (silver, silverSeconds),
+        ]
+        // The three partitions are independent: written side by side, their fsyncs overlap.
+        final class Writes: @unchecked Sendable {  // guarded by `lock`
+            var outcomes: [(Result<StageResult, Error>, Double)?] = [nil, nil, nil]
+            let lock = NSLock()
+        }
+        let writes = Writes()
+        DispatchQueue.concurrentPerform(iterations: computed.count) { n in
+            let start = monotonicSeconds()
+            let outcome = Result { try context.write(computed[n].0.get()) }
+            writes.lock.withLock { writes.outcomes[n] = (outcome, monotonicSeconds() - start) }
+        }
+        for (n, slot) in writes.outcomes.enumerated() {
+            let (outcome, seconds) = slot!
+            switch outcome {
+            case .success(let r): record(n + 1, report(n + 1, .done, r.rows, computed[n].1 + seconds, r.note))
+            case .failure(let error): record(n + 1, report(n + 1, .failed, nil, computed[n].1 + seconds, "\(error)"))
+            }
+        }
     }
 
     private func runOne(stage: StageSpec, root: String, date: CivilDate) -> PartitionReport {
@@ -187,4 +367,11 @@ public final class PipelineRunner: @unchecked Sendable {
             return report(.failed, nil, "\(error)")
         }
     }
+}
+
+/// Seconds on a monotonic clock.
+func monotonicSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }

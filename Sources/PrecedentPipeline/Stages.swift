@@ -42,9 +42,11 @@ public struct PipelineContext: Sendable {
         return (k, try lake.manifest(k))
     }
 
-    func coverage(_ m: PartitionManifest) -> Range<UnixNanos> {
-        let a = UInt64(m.properties?["coverage_start_ns"] ?? "") ?? 0
-        let b = UInt64(m.properties?["coverage_end_ns"] ?? "") ?? 0
+    func coverage(_ m: PartitionManifest) -> Range<UnixNanos> { coverage(m.properties ?? [:]) }
+
+    func coverage(_ properties: [String: String]) -> Range<UnixNanos> {
+        let a = UInt64(properties["coverage_start_ns"] ?? "") ?? 0
+        let b = UInt64(properties["coverage_end_ns"] ?? "") ?? 0
         return UnixNanos(rawValue: a)..<UnixNanos(rawValue: max(a, b))
     }
 }
@@ -66,6 +68,12 @@ extension PipelineContext {
     /// replays on its own. Spreads (by definition, else by the strict root
     /// pattern) and instruments without a symbol are excluded and counted.
     public func bronze(root: String, date: CivilDate) throws -> StageResult? {
+        guard let day = try decodeBronze(root: root, date: date) else { return nil }
+        return try writeBronze(day)
+    }
+
+    /// The first half of `bronze`: reads the raw files of `date` into one `BronzeDay` in memory.
+    public func decodeBronze(root: String, date: CivilDate) throws -> BronzeDay? {
         let spec = specs[root]!, clock = clocks[root]!, catalog = catalogs[root]!
         let span = clock.span(date)
         let files = catalog.mbo.filter { $0.start < span.upperBound && $0.end > span.lowerBound }
@@ -175,15 +183,47 @@ extension PipelineContext {
             properties["excluded_spreads"] = excluded.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
         }
         if unmapped > 0 { properties["excluded_unmapped_records"] = String(unmapped) }
-        let manifest = try lake.writePartition(key(Registry.bronzeMBO, root, date), fields: BronzeTable.fields, stage: "bronze",
-                                               inputs: files.map(\.path), config: configText, properties: properties) { w in
-            for contract in records.keys.sorted() {
-                try w.write(rowGroup: BronzeTable.columns(contract: contract, records: records[contract]!, seeds: seeds[contract] ?? 0))
+        let spreadRecords = excluded.values.reduce(0, +)
+        return BronzeDay(root: root, date: date, contracts: records.keys.sorted().map { ($0, records[$0]!, seeds[$0] ?? 0) },
+                         inputs: files.map(\.path), properties: properties,
+                         note: "\(records.keys.sorted().joined(separator: ","))"
+                            + (spreadRecords > 0 ? "; \(spreadRecords) spread records of \(excluded.count) instruments excluded" : ""))
+    }
+
+    /// The second half of `bronze`: writes a decoded day as its partition (one row group per contract).
+    public func writeBronze(_ day: BronzeDay) throws -> StageResult {
+        let manifest = try lake.writePartition(key(Registry.bronzeMBO, day.root, day.date), fields: BronzeTable.fields, stage: "bronze",
+                                               inputs: day.inputs, config: configText, properties: day.properties) { w in
+            for c in day.contracts {
+                try w.write(rowGroup: BronzeTable.columns(contract: c.contract, records: c.records, seeds: c.seeds))
             }
         }
-        let spreadRecords = excluded.values.reduce(0, +)
-        return StageResult(rows: manifest.rows, note: "\(records.keys.sorted().joined(separator: ","))"
-            + (spreadRecords > 0 ? "; \(spreadRecords) spread records of \(excluded.count) instruments excluded" : ""))
+        return StageResult(rows: manifest.rows, note: day.note)
+    }
+}
+
+/// One bronze partition in memory: what `decodeBronze` reads from the raw files and
+/// `writeBronze` writes. A run that goes on to the silver stages hands it to them
+/// instead of reading the partition back (see `PipelineRunner`).
+public struct BronzeDay: Sendable {
+    public var root: String
+    public var date: CivilDate
+    /// Per contract, in name order (the row groups' order): its records and how many leading ones are the seed snapshot.
+    public var contracts: [(contract: String, records: [MBOMsg], seeds: Int)]
+    public var inputs: [String]
+    /// The manifest properties: coverage, analysis window, volume per contract, exclusions.
+    public var properties: [String: String]
+    public var note: String
+
+    /// Trade prints per contract, exactly as `BronzeTable.trades(path:)` reads them from the written partition.
+    public var trades: [(contract: String, trades: [TradePrint])] {
+        contracts.map { c in
+            var out: [TradePrint] = []
+            for m in c.records where m.action == .trade && m.price.isDefined && m.tsRecv.isDefined {
+                out.append(TradePrint(ts: m.tsRecv, price: m.price.rawValue, size: m.size))
+            }
+            return (c.contract, out)
+        }
     }
 }
 
@@ -191,8 +231,8 @@ extension PipelineContext {
 
 extension PipelineContext {
     /// Analysis-window volume per contract of a bronze partition (from its manifest).
-    func volumes(_ m: PartitionManifest) -> [(contract: String, volume: Int64)] {
-        (m.properties ?? [:]).compactMap { k, v in
+    func volumes(_ properties: [String: String]) -> [(contract: String, volume: Int64)] {
+        properties.compactMap { k, v in
             k.hasPrefix("volume.") ? (String(k.dropFirst(7)), Int64(v) ?? 0) : nil
         }.sorted { ($0.volume, $1.contract) > ($1.volume, $0.contract) }
     }
@@ -217,14 +257,20 @@ extension PipelineContext {
     /// and earlier trade dates: a contract replacing the previous selection is
     /// selected only from its `min_run_days`-th consecutive winning date.
     public func selection(root: String, date: CivilDate) throws -> StageResult? {
-        let clock = clocks[root]!
         let (_, manifest) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
+        return try write(selection(root: root, date: date, bronzeProperties: manifest.properties ?? [:]))
+    }
+
+    /// `selection` computed from the properties of `date`'s bronze partition (its volumes); earlier dates
+    /// come from their complete bronze partitions.
+    func selection(root: String, date: CivilDate, bronzeProperties: [String: String]) throws -> PendingPartition {
+        let clock = clocks[root]!
         var history: [(CivilDate, String?)] = []
         var d = date
         for _ in 0..<config.selection.lookbackDays {
             d = clock.boundary == nil ? CivilDate(daysSinceEpoch: d.daysSinceEpoch - 1) : clock.previousWeekday(d)
             let k = key(Registry.bronzeMBO, root, d)
-            if lake.isComplete(k) { history.insert((d, dominant(volumes(try lake.manifest(k))).winner), at: 0) }
+            if lake.isComplete(k) { history.insert((d, dominant(volumes(try lake.manifest(k).properties ?? [:])).winner), at: 0) }
         }
         var last: String? = nil
         var streak: [String?] = []
@@ -233,7 +279,7 @@ extension PipelineContext {
                 && streak.count >= config.selection.minRunDays - 1 { last = w }
             streak.append(w)
         }
-        let v = volumes(manifest)
+        let v = volumes(bronzeProperties)
         let total = v.reduce(0) { $0 + $1.volume }
         let (winner, why) = dominant(v)
         var selected: String? = nil
@@ -270,11 +316,9 @@ extension PipelineContext {
         columns.append(.boolean(rows.map { r -> Bool? in r.4 }))
         columns.append(.byteArray(rows.map { r -> [UInt8]? in Array(r.5.utf8) }))
         let properties = ["selected": selected ?? "", "bronze_partition": key(Registry.bronzeMBO, root, date).relativePath]
-        let manifestOut = try lake.writePartition(key(Registry.selectionMap, root, date), fields: SelectionTable.fields,
-                                                  stage: "selection", inputs: [], config: configText, properties: properties) { w in
-            try w.write(rowGroup: columns)
-        }
-        return StageResult(rows: manifestOut.rows, note: selected.map { "selected \($0)" } ?? (rows.first?.5 ?? ""))
+        return PendingPartition(key: key(Registry.selectionMap, root, date), fields: SelectionTable.fields, stage: "selection",
+                                properties: properties, columns: columns,
+                                note: selected.map { "selected \($0)" } ?? (rows.first?.5 ?? ""))
     }
 }
 
@@ -285,9 +329,17 @@ func fmt(_ x: Double) -> String { String(format: "%.3f", x) }
 extension PipelineContext {
     /// Levels of every contract in bronze on `date` (SPEC §6).
     public func levels(root: String, date: CivilDate) throws -> StageResult? {
-        let spec = specs[root]!, clock = clocks[root]!
         let (bk, bm) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
         let contracts = try BronzeTable.trades(path: lake.path(bk) + "/" + Lake.dataFile)
+        return try write(levels(root: root, date: date, trades: contracts, coverage: coverage(bm)).partition)
+    }
+
+    /// `levels` computed from `date`'s trade prints and coverage; the prior date's come from its complete
+    /// bronze partition. Also returns the values, in table order, for `silver`.
+    func levels(root: String, date: CivilDate, trades contracts: [(contract: String, trades: [TradePrint])],
+                coverage dateCoverage: Range<UnixNanos>) throws -> (partition: PendingPartition, values: [(String, LevelValue)]) {
+        let spec = specs[root]!, clock = clocks[root]!
+        let bk = key(Registry.bronzeMBO, root, date)
         let priorDate = clock.boundary == nil ? CivilDate(daysSinceEpoch: date.daysSinceEpoch - 1) : clock.previousWeekday(date)
         let pk = key(Registry.bronzeMBO, root, priorDate)
         var prior: [String: [TradePrint]] = [:]
@@ -300,7 +352,7 @@ extension PipelineContext {
         for (contract, trades) in contracts {
             let p = priorCoverage.map { (priorDate, prior[contract] ?? [], $0) }
             for v in LevelCalculator.compute(kinds: config.levels, date: date, clock: clock, sessions: spec.sessions,
-                                             trades: trades, coverage: coverage(bm), prior: p) {
+                                             trades: trades, coverage: dateCoverage, prior: p) {
                 values.append((contract, v))
             }
         }
@@ -319,12 +371,18 @@ extension PipelineContext {
         columns.append(.int64(values.map { v -> Int64? in Int64(v.1.trades) }))
         columns.append(.int64(values.map { v -> Int64? in v.1.volume }))
         columns.append(.byteArray(values.map { v -> [UInt8]? in v.1.reason.map { Array($0.utf8) } }))
-        let m = try lake.writePartition(key(Registry.levels, root, date), fields: LevelsTable.fields, stage: "levels",
-                                        inputs: [], config: configText, properties: ["bronze_partition": bk.relativePath]) { w in
-            try w.write(rowGroup: columns)
-        }
         let known = values.filter { $0.1.price != nil }.count
-        return StageResult(rows: m.rows, note: "\(known) of \(values.count) levels known")
+        return (PendingPartition(key: key(Registry.levels, root, date), fields: LevelsTable.fields, stage: "levels",
+                                 properties: ["bronze_partition": bk.relativePath], columns: columns,
+                                 note: "\(known) of \(values.count) levels known"), values)
+    }
+
+    /// The known levels of `contract` among `values` (a levels table's rows), as `knownLevels` reads them back.
+    func knownLevels(_ values: [(String, LevelValue)], contract: String) -> [LevelVacuumEngine.Level] {
+        values.compactMap { c, v in
+            guard c == contract, let price = v.price, config.levels.contains(v.kind) else { return nil }
+            return .init(id: v.kind.rawValue, price: price, knownAt: v.knownAt)
+        }
     }
 }
 
@@ -378,27 +436,53 @@ extension PipelineContext {
 
     /// Silver `level_vacuum_5s` of the selected contract on `date`.
     public func silver(root: String, date: CivilDate) throws -> StageResult? {
-        let spec = specs[root]!
         let (bk, bm) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
         let (_, sm) = try require(Registry.selectionMap, root, date, stage: "selection")
         let selected = sm.properties?["selected"] ?? ""
+        return try write(silver(root: root, date: date, selected: selected, coverage: coverage(bm),
+                                levels: { try knownLevels(root: root, date: date, contract: selected) },
+                                records: { try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile, contract: selected).first?.records ?? [] }))
+    }
+
+    /// `silver` computed from the selected contract, `date`'s coverage, and (when a contract is
+    /// selected) its known levels and bronze records.
+    func silver(root: String, date: CivilDate, selected: String, coverage dateCoverage: Range<UnixNanos>,
+                levels knownLevels: () throws -> [LevelVacuumEngine.Level], records: () throws -> [MBOMsg]) throws -> PendingPartition {
+        let spec = specs[root]!
+        let bk = key(Registry.bronzeMBO, root, date)
         var rows: [VacuumRow] = [], levels: [LevelVacuumEngine.Level] = []
         var note: String
         let count = analysisGrid(root: root, date: date).count
         if selected.isEmpty {
             note = "no contract selected (see selection_map)"
         } else {
-            levels = try knownLevels(root: root, date: date, contract: selected)
-            let records = try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile, contract: selected).first?.records ?? []
-            rows = engineRows(root: root, date: date, levels: levels, records: records, coverage: coverage(bm))
+            levels = try knownLevels()
+            rows = engineRows(root: root, date: date, levels: levels, records: try records(), coverage: dateCoverage)
             note = "\(selected): \(levels.count) levels, \(Set(rows.map(\.window)).count) of \(count) windows covered"
         }
-        let m = try lake.writePartition(key(Registry.levelVacuum, root, date), fields: SilverTable.fields, stage: "silver",
-                                        inputs: [], config: configText,
-                                        properties: ["contract": selected, "bronze_partition": bk.relativePath, "note": note]) { w in
-            try w.write(rowGroup: SilverTable.columns(rows: rows, levels: levels, tick: spec.tick, root: root,
-                                                      contract: selected, tradeDate: date))
-        }
-        return StageResult(rows: m.rows, note: note)
+        return PendingPartition(key: key(Registry.levelVacuum, root, date), fields: SilverTable.fields, stage: "silver",
+                                properties: ["contract": selected, "bronze_partition": bk.relativePath, "note": note],
+                                columns: SilverTable.columns(rows: rows, levels: levels, tick: spec.tick, root: root,
+                                                             contract: selected, tradeDate: date),
+                                note: note)
     }
+
+    /// Writes a computed one-row-group partition.
+    func write(_ p: PendingPartition) throws -> StageResult {
+        let m = try lake.writePartition(p.key, fields: p.fields, stage: p.stage, inputs: [], config: configText,
+                                        properties: p.properties) { w in
+            try w.write(rowGroup: p.columns)
+        }
+        return StageResult(rows: m.rows, note: p.note)
+    }
+}
+
+/// A silver partition computed and not yet written: one row group and its manifest properties.
+struct PendingPartition: Sendable {
+    var key: PartitionKey
+    var fields: [ParquetField]
+    var stage: String
+    var properties: [String: String]
+    var columns: [ParquetColumn]
+    var note: String
 }

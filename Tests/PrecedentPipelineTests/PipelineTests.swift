@@ -131,6 +131,22 @@ func strings(_ c: ParquetColumn?) -> [String] {
         #expect(try Fixtures.parquetFiles(under: SampleLake.shared) == files)
     }
 
+    /// Layer by layer (bronze, then silver, which reads bronze back, then gold) writes the same
+    /// files as the date-by-date `--layer all` runs above, which hand each day's records from
+    /// bronze to the silver stages in memory.
+    @Test func layerByLayerEqualsDateByDate() throws {
+        let lake = Oracle.temporaryPath("-lake")
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        try SampleLake.makeRaw(lake)
+        for layer in ["bronze", "silver", "gold"] {
+            let report = try SampleLake.run(lake, layer: layer)
+            #expect(report.failed == 0 && report.partitions.allSatisfy { $0.status == .done }, "\(report.text())")
+        }
+        let files = try Fixtures.parquetFiles(under: lake)
+        #expect(files.count == 24)
+        #expect(try Fixtures.parquetFiles(under: SampleLake.shared) == files)
+    }
+
     /// A failure in one partition is reported and the others go on.
     @Test func oneBrokenPartitionDoesNotStopTheOthers() throws {
         let lake = Oracle.temporaryPath("-lake")
@@ -228,6 +244,32 @@ func strings(_ c: ParquetColumn?) -> [String] {
 
 /// The partial reads the levels and silver stages use return what a full read returns.
 @Suite struct PartialBronzeReadTests {
+    /// What a date-by-date run hands the silver stages in memory is what they would read back
+    /// from the written bronze partition: records, trade prints and manifest properties.
+    @Test func decodedDayEqualsItsPartitionReadBack() throws {
+        let lake = Lake(root: SampleLake.shared)
+        let context = try PipelineContext(lake: lake, config: SampleLake.config, roots: SampleLake.roots)
+        var records = 0
+        for key in lake.completePartitions(layer: "bronze", table: "mbo") {
+            let day = try #require(try context.decodeBronze(root: key.symbol, date: key.date), "\(key)")
+            let path = lake.path(key) + "/" + Lake.dataFile
+            let back = try BronzeTable.read(path: path)
+            #expect(day.contracts.map(\.contract) == back.map(\.contract), "\(key)")
+            for (c, b) in zip(day.contracts, back) {
+                #expect(c.records == b.records, "\(key) \(c.contract)")
+                records += c.records.count
+            }
+            let trades = try BronzeTable.trades(path: path)
+            #expect(day.trades.map(\.contract) == trades.map(\.contract), "\(key)")
+            for (a, b) in zip(day.trades, trades) {
+                #expect(a.trades.map(\.ts) == b.trades.map(\.ts) && a.trades.map(\.price) == b.trades.map(\.price)
+                    && a.trades.map(\.size) == b.trades.map(\.size), "\(key) \(a.contract)")
+            }
+            #expect(day.properties == (try lake.manifest(key).properties ?? [:]), "\(key)")
+        }
+        #expect(records > 100_000)
+    }
+
     @Test func tradesAndOneContractEqualTheFullRead() throws {
         var checked = 0
         for key in Lake(root: SampleLake.shared).completePartitions(layer: "bronze", table: "mbo") {
