@@ -26,6 +26,33 @@ public struct ByteArrayColumn: Sendable, Equatable {
         self.validity = validity?.contains(false) == true ? validity : nil
     }
 
+    /// `count` copies of `value`.
+    public init(repeating value: [UInt8], count: Int) {
+        let n = value.count
+        self.init(offsets: (0...count).map { $0 * n },
+                  bytes: n == 1 ? [UInt8](repeating: value[0], count: count)
+                      : [UInt8](unsafeUninitializedCapacity: n * count) { buffer, initialized in
+                          value.withUnsafeBufferPointer { v in
+                              for i in 0..<count { _ = UnsafeMutableBufferPointer(rebasing: buffer[(i * n)...]).initialize(fromContentsOf: v) }
+                          }
+                          initialized = n * count
+                      },
+                  validity: nil)
+    }
+
+    /// One-byte values from `codes`, where code 0 stands for the empty string (DBN's
+    /// `action` and `side` characters, whose 0 means none).
+    public init(byteCodes codes: [UInt8]) {
+        var offsets = [Int](repeating: 0, count: codes.count + 1)
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(codes.count)
+        for (i, c) in codes.enumerated() {
+            if c != 0 { bytes.append(c) }
+            offsets[i + 1] = bytes.count
+        }
+        self.init(offsets: offsets, bytes: bytes, validity: nil)
+    }
+
     public var count: Int { offsets.count - 1 }
 
     public mutating func reserveCapacity(_ values: Int, bytes total: Int) {

@@ -21,22 +21,8 @@ public enum BronzeTable {
     /// Columns of one contract's records (the same encoding as `DBNTableBuilder`, built field by field).
     static func columns(contract: String, records: [MBOMsg], seeds: Int) -> [ParquetColumn] {
         func ts(_ t: UnixNanos) -> Int64? { t.isDefined ? Int64(bitPattern: t.rawValue) : nil }
-        var action = ByteArrayColumn(), side = ByteArrayColumn(), symbol = ByteArrayColumn()
-        action.reserveCapacity(records.count, bytes: records.count)
-        side.reserveCapacity(records.count, bytes: records.count)
-        let sym = Array(contract.utf8)
-        symbol.reserveCapacity(records.count, bytes: records.count * sym.count)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1) { one in
-            for m in records {
-                one[0] = m.action.rawValue
-                action.append(bytes: UnsafeRawBufferPointer(start: one.baseAddress, count: m.action.rawValue == 0 ? 0 : 1))
-                one[0] = m.side.rawValue
-                side.append(bytes: UnsafeRawBufferPointer(start: one.baseAddress, count: m.side.rawValue == 0 ? 0 : 1))
-            }
-        }
-        sym.withUnsafeBytes { b in for _ in records { symbol.append(bytes: b) } }
         return [
-            .bytes(symbol),
+            .bytes(ByteArrayColumn(repeating: Array(contract.utf8), count: records.count)),
             .int32(records.map { Int32($0.hd.rtype) }),
             .int32(records.map { Int32($0.hd.publisherID) }),
             .int32(records.map { Int32(bitPattern: $0.hd.instrumentID) }),
@@ -46,7 +32,8 @@ public enum BronzeTable {
             .int32(records.map { Int32(bitPattern: $0.size) }),
             .int32(records.map { Int32($0.flags.rawValue) }),
             .int32(records.map { Int32($0.channelID) }),
-            .bytes(action), .bytes(side),
+            .bytes(ByteArrayColumn(byteCodes: records.map(\.action.rawValue))),
+            .bytes(ByteArrayColumn(byteCodes: records.map(\.side.rawValue))),
             .int64(records.map { ts($0.tsRecv) }),
             .int32(records.map { $0.tsInDelta }),
             .int32(records.map { Int32(bitPattern: $0.sequence) }),

@@ -256,3 +256,15 @@ import Testing
         #expect(throws: ParquetError.self) { _ = try ParquetReader(bytes: flipped).readAll() }
     }
 }
+
+/// The bulk constructors equal the same values appended one by one (worked by hand).
+@Suite struct ByteArrayColumnTests {
+    @Test func repeatingAndByteCodesEqualValueByValue() {
+        #expect(ByteArrayColumn(repeating: Array("ESH4".utf8), count: 3) == ByteArrayColumn(strings: ["ESH4", "ESH4", "ESH4"]))
+        #expect(ByteArrayColumn(repeating: [0x41], count: 2) == ByteArrayColumn([[0x41], [0x41]]))
+        #expect(ByteArrayColumn(repeating: Array("ES".utf8), count: 0).count == 0)
+        let codes = ByteArrayColumn(byteCodes: [0x41, 0, 0x42])  // "A", none, "B"
+        #expect(codes == ByteArrayColumn([[0x41], [], [0x42]]))
+        #expect(codes.offsets == [0, 1, 1, 2] && codes.validity == nil)
+    }
+}
