@@ -27,7 +27,7 @@ public struct ParquetReader {
 
     public init(bytes: [UInt8], name: String = "<memory>", threads: Int? = nil) throws {
         path = name
-        self.threads = max(1, threads ?? min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        self.threads = max(1, threads ?? ParquetWriter.defaultThreads)
         data = bytes
         let magic = Array("PAR1".utf8)
         guard bytes.count >= 12, Array(bytes.prefix(4)) == magic, Array(bytes.suffix(4)) == magic else {

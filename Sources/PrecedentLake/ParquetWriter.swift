@@ -53,10 +53,14 @@ public final class ParquetWriter {
 
     /// `encoders`: threads that may encode and compress a row group's pages at once (default: one per
     /// core, at most 8); the file's bytes are the same whatever the number.
+    /// Threads a writer (and a reader) uses by default: the cores, at most 8. Read once: Foundation
+    /// reads the cgroup files on every `activeProcessorCount`.
+    public static let defaultThreads = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+
     public init(path: String, fields: [ParquetField], compression: ParquetCompression = .zstd, durable: Bool = true,
                 encoders: Int? = nil) throws {
         self.durable = durable
-        let threads = max(1, encoders ?? min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let threads = max(1, encoders ?? ParquetWriter.defaultThreads)
         contexts = (0..<threads).map { _ in ZstdContext() }
         for f in fields { try Self.check(f) }
         guard !fields.isEmpty else { throw ParquetError("a Parquet schema needs at least one column", file: path) }
