@@ -155,34 +155,42 @@ public final class PipelineRunner: @unchecked Sendable {
     private func runParallel(stage: StageSpec, items: [(String, CivilDate)]) -> [PartitionReport] {
         final class Shared: @unchecked Sendable {  // guarded by the runner's lock
             var results: [PartitionReport?]
-            var next = 0, finished = 0
+            var finished = 0
             init(_ n: Int) { results = Array(repeating: nil, count: n) }
         }
         let shared = Shared(items.count)
-        let workers = max(1, min(options.workers, items.count))
+        onWorkers(items.count) { [self] i in
+            let r = runOne(stage: stage, root: items[i].0, date: items[i].1)
+            lock.lock()
+            shared.results[i] = r
+            shared.finished += 1
+            let n = shared.finished
+            lock.unlock()
+            announce(stage, n, items.count, r)
+        }
+        return shared.results.map { $0! }
+    }
+
+    /// Calls `body` with 0..<count on `--workers` threads, which take the indices in order; returns when all are done.
+    private func onWorkers(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        final class Next: @unchecked Sendable { var value = 0 }  // guarded by the runner's lock
+        let next = Next()
         let group = DispatchGroup()
-        for _ in 0..<workers {
+        for _ in 0..<max(1, min(options.workers, count)) {
             group.enter()
             Thread.detachNewThread { [self] in
                 while true {
                     lock.lock()
-                    let i = shared.next
-                    shared.next += 1
+                    let i = next.value
+                    next.value += 1
                     lock.unlock()
-                    guard i < items.count else { break }
-                    let r = runOne(stage: stage, root: items[i].0, date: items[i].1)
-                    lock.lock()
-                    shared.results[i] = r
-                    shared.finished += 1
-                    let n = shared.finished
-                    lock.unlock()
-                    announce(stage, n, items.count, r)
+                    guard i < count else { break }
+                    body(i)
                 }
                 group.leave()
             }
         }
         group.wait()
-        return shared.results.map { $0! }
     }
 
     private func announce(_ stage: StageSpec, _ n: Int, _ count: Int, _ r: PartitionReport) {
@@ -200,7 +208,6 @@ public final class PipelineRunner: @unchecked Sendable {
         final class Shared: @unchecked Sendable {  // guarded by `condition`
             var results: [[PartitionReport?]]
             var bronzeFinished: [Bool]
-            var next = 0
             var finished: [Int]
             init(_ stages: Int, _ n: Int) {
                 results = Array(repeating: Array(repeating: nil, count: n), count: stages)
@@ -224,24 +231,10 @@ public final class PipelineRunner: @unchecked Sendable {
             while (0..<i).contains(where: { items[$0].0 == items[i].0 && !shared.bronzeFinished[$0] }) { condition.wait() }
             condition.unlock()
         }
-        let workers = max(1, min(options.workers, items.count))
-        let group = DispatchGroup()
-        for _ in 0..<workers {
-            group.enter()
-            Thread.detachNewThread { [self] in
-                while true {
-                    condition.lock()
-                    let i = shared.next
-                    shared.next += 1
-                    condition.unlock()
-                    guard i < items.count else { break }
-                    runDay(stages: stages, root: items[i].0, date: items[i].1,
-                           record: { record($0, i, $1) }, awaitEarlierBronze: { awaitEarlierBronze(i) })
-                }
-                group.leave()
-            }
+        onWorkers(items.count) { [self] i in
+            runDay(stages: stages, root: items[i].0, date: items[i].1,
+                   record: { record($0, i, $1) }, awaitEarlierBronze: { awaitEarlierBronze(i) })
         }
-        group.wait()
         return shared.results.map { $0.map { $0! } }
     }
 
