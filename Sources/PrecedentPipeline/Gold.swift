@@ -28,11 +28,6 @@ extension PipelineContext {
         try BronzeTable.trades(path: lake.path(key) + "/" + Lake.dataFile).first { $0.contract == contract }?.trades ?? []
     }
 
-    /// Trade prints (T records with a price) among `records`.
-    func trades(_ records: [MBOMsg]) -> [TradePrint] {
-        records.compactMap { $0.action == .trade && $0.price.isDefined ? TradePrint(ts: $0.tsRecv, price: $0.price.rawValue, size: $0.size) : nil }
-    }
-
     /// Gold `triggers` of `root` on `date` from its silver features and bronze trades.
     public func triggers(root: String, date: CivilDate) throws -> StageResult? {
         let spec = specs[root]!
@@ -160,7 +155,7 @@ extension PipelineContext {
         let rows = engineRows(root: root, date: date, levels: levels, records: records, coverage: coverage)
         let cols = SilverTable.columns(rows: rows, levels: levels, tick: spec.tick, root: root, contract: contract, tradeDate: date)
         let series = LevelSeries.from(silver: Array(zip(SilverTable.fields.map(\.name), cols)))
-        return TriggerDetector.triggers(series: series, trades: trades(records), tick: spec.tick,
+        return TriggerDetector.triggers(series: series, trades: BronzeTable.trades(records: records), tick: spec.tick,
                                         parameters: config.setupParameters(root), features: list, coveredUntil: coverage.upperBound)
     }
 

@@ -217,13 +217,7 @@ public struct BronzeDay: Sendable {
 
     /// Trade prints per contract, exactly as `BronzeTable.trades(path:)` reads them from the written partition.
     public var trades: [(contract: String, trades: [TradePrint])] {
-        contracts.map { c in
-            var out: [TradePrint] = []
-            for m in c.records where m.action == .trade && m.price.isDefined && m.tsRecv.isDefined {
-                out.append(TradePrint(ts: m.tsRecv, price: m.price.rawValue, size: m.size))
-            }
-            return (c.contract, out)
-        }
+        contracts.map { ($0.contract, BronzeTable.trades(records: $0.records)) }
     }
 }
 

@@ -79,6 +79,14 @@ public enum BronzeTable {
         }
     }
 
+    /// Trade prints among `records`: what `trades(path:)` reads back once they are written.
+    static func trades(records: [MBOMsg]) -> [TradePrint] {
+        records.compactMap { m in
+            m.action == .trade && m.price.isDefined && m.tsRecv.isDefined
+                ? TradePrint(ts: m.tsRecv, price: m.price.rawValue, size: m.size) : nil
+        }
+    }
+
     /// Reads a bronze file back: records per contract, in order; only `contract`'s row group when given.
     public static func read(path: String, contract: String? = nil) throws -> [(contract: String, records: [MBOMsg])] {
         let reader = try open(path)
