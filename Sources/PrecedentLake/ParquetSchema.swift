@@ -4,10 +4,10 @@ public enum ParquetPhysicalType: Int32, Sendable {
 }
 
 /// Units of a Parquet timestamp.
-public enum ParquetTimeUnit: Sendable, Equatable { case millis, micros, nanos }
+public enum ParquetTimeUnit: Sendable, Hashable { case millis, micros, nanos }
 
 /// The logical types Precedent writes and reads.
-public enum ParquetLogicalType: Sendable, Equatable {
+public enum ParquetLogicalType: Sendable, Hashable {
     /// UTF-8 text in a BYTE_ARRAY.
     case string
     /// Days since 1970-01-01 in an INT32.
@@ -19,7 +19,7 @@ public enum ParquetLogicalType: Sendable, Equatable {
 }
 
 /// One column of a schema: a leaf, or a group (struct) of leaves (one level of nesting).
-public struct ParquetField: Sendable, Equatable {
+public struct ParquetField: Sendable, Hashable {
     public var name: String
     /// The leaf's physical type (unused for a group).
     public var type: ParquetPhysicalType
@@ -48,6 +48,11 @@ public struct ParquetField: Sendable, Equatable {
     public static func == (a: ParquetField, b: ParquetField) -> Bool {
         a.name == b.name && a.nullable == b.nullable && a.children == b.children
             && (a.isGroup || (a.type == b.type && a.logical == b.logical))
+    }
+
+    public func hash(into hasher: inout Hasher) {  // what == compares
+        hasher.combine(name); hasher.combine(nullable); hasher.combine(children)
+        if !isGroup { hasher.combine(type); hasher.combine(logical) }
     }
 
     public var isGroup: Bool { !children.isEmpty }

@@ -128,14 +128,29 @@ extension PipelineContext {
 
         /// What an instrument is in a file: an outright contract (its slot in `slots`), a spread or an unmapped id.
         enum Kind { case outright(Int), spread(String), unmapped }
+        /// Thrown to stop reading a file at the first record after the trade date.
+        struct PastTheDate: Error {}
         for file in files {
             var kinds: [InstrumentID: Kind] = [:]
             var lastID: InstrumentID? = nil, lastKind = Kind.unmapped
+            var previous = UnixNanos(rawValue: 0)
             // zstd decompression runs on a second thread, ahead of the decoding below.
-            try DBNFileReader(path: file.path, decompressAhead: true).forEachRecord { ref in
+            do { try DBNFileReader(path: file.path, decompressAhead: true).forEachRecord { ref in
                 guard let m = ref.mbo else { return }
                 let ts = m.tsRecv
-                guard ts < span.upperBound else { return }
+                // Files are ordered by ts_recv (docs/DBN.md), which is what lets reading stop at
+                // the first record after the date; a file that is not is refused, not re-sorted.
+                guard ts >= previous else {
+                    throw PipelineError(
+                        "MBO record \(ref.index) (byte \(ref.streamOffset) of the decompressed stream), instrument \(m.hd.instrumentID): "
+                            + "ts_recv \(ts.iso8601 ?? String(ts.rawValue)) is earlier than the record before it "
+                            + "(\(previous.iso8601 ?? String(previous.rawValue)))",
+                        file: file.path,
+                        hint: "DBN MBO files are ordered by ts_recv; this one is damaged or was assembled out of order — "
+                            + "download it again, or remove it from raw/ to skip the dates it covers")
+                }
+                previous = ts
+                guard ts < span.upperBound else { throw PastTheDate() }
                 let id = m.hd.instrumentID
                 let kind: Kind
                 if id == lastID { kind = lastKind } else if let known = kinds[id] { kind = known } else {
@@ -164,7 +179,7 @@ extension PipelineContext {
                 if !seeded { seed() }
                 slots[s].records.append(m)
                 if m.action == .trade && analysis.contains(ts) { slots[s].volume += Int64(m.size) }
-            }
+            } } catch is PastTheDate {}  // the rest of the file belongs to later dates
         }
         if !seeded { seed() }
         var records: [String: [MBOMsg]] = [:], volume: [String: Int64] = [:]

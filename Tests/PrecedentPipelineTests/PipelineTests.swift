@@ -293,3 +293,41 @@ func strings(_ c: ParquetColumn?) -> [String] {
         #expect(throws: ParquetError.self) { try reader.rowGroup(0, columns: ["no_such_column"]) }
     }
 }
+
+/// Raw MBO files are ordered by `ts_recv`; the pipeline relies on it (reading stops at the first
+/// record after a trade date) and refuses a file that is not, naming the record (rule 4).
+@Suite struct RawOrderTests {
+    @Test func aRecordEarlierThanTheOneBeforeIsRefusedWithItsPlace() throws {
+        let lake = Oracle.temporaryPath("-lake")
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        try SampleLake.makeRaw(lake)
+        let dir = lake + "/raw/source=databento/product_type=future/symbol=ES/table=market_by_order_dbn"
+        let name = "esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst"
+        let reader = try DBNFileReader(path: Fixtures.path("dbn/cme/" + name))
+        var records: [MBOMsg] = [], indices: [Int] = []
+        try reader.forEachRecord { ref in
+            guard case .mbo(let m)? = try ref.decode() else { return }
+            records.append(m); indices.append(ref.index)
+        }
+        try #require(indices == Array(records.indices), "the file holds MBO records only")
+        // Swap the first two records after 23:10 UTC whose ts_recv differ: the second one is then early.
+        let cut = UnixNanos(rawValue: 1_703_545_800_000_000_000)  // 2023-12-25T23:10:00Z
+        let i = try #require(records.indices.dropLast().first { records[$0].tsRecv >= cut && records[$0].tsRecv < records[$0 + 1].tsRecv })
+        records.swapAt(i, i + 1)
+        try FileManager.default.removeItem(atPath: dir + "/" + name)  // the link to the original
+        let writer = try DBNFileWriter(path: dir + "/" + name, metadata: reader.metadata)
+        for m in records { try writer.write(.mbo(m)) }
+        try writer.finish()
+
+        let report = try SampleLake.run(lake, layer: "bronze")
+        let failed = report.partitions.filter { $0.status == .failed }
+        // 2023-12-26 reads the file to its end; 2023-12-25 stops at 22:00 UTC, before the swap.
+        #expect(failed.map(\.date) == ["2023-12-26"], "\(report.text())")
+        let detail = failed.first?.detail ?? ""
+        #expect(detail.contains(dir + "/" + name), "\(detail)")
+        #expect(detail.contains("MBO record \(i + 1) ") && detail.contains("instrument \(records[i + 1].hd.instrumentID)"), "\(detail)")
+        #expect(detail.contains("earlier than the record before"), "\(detail)")
+        #expect(!Lake(root: lake).isComplete(PartitionKey(layer: "bronze", productType: "future", symbol: "ES", table: "mbo",
+                                                          date: CivilDate(year: 2023, month: 12, day: 26))))
+    }
+}
