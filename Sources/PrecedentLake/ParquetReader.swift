@@ -1,8 +1,8 @@
 import Foundation
 import Synchronization
 
-/// Reads Parquet files with a flat schema: PLAIN and dictionary
-/// (PLAIN_DICTIONARY, RLE_DICTIONARY) encodings, data pages v1 and v2,
+/// Reads Parquet files with a flat schema: PLAIN, dictionary
+/// (PLAIN_DICTIONARY, RLE_DICTIONARY) and DELTA_BINARY_PACKED encodings, data pages v1 and v2,
 /// required and optional columns, uncompressed, snappy, gzip or zstd.
 public struct ParquetReader {
     public let path: String
@@ -345,13 +345,17 @@ public struct ParquetReader {
             let len = Int(UInt32(raw[b]) | UInt32(raw[b + 1]) << 8 | UInt32(raw[b + 2]) << 16 | UInt32(raw[b + 3]) << 24)
             guard b + 4 + len <= raw.endIndex else { throw ParquetError("RLE boolean values run past the page") }
             return .boolean(try ParquetEncoding.hybrid(raw[(b + 4)..<(b + 4 + len)], bitWidth: 1, count: count).map { $0 == 1 })
+        case ParquetEncoding.deltaBinaryPacked where field.type == .int32:
+            return .int32(try ParquetEncoding.decodeDeltaBinaryPacked(raw, count: count, as: Int32.self))
+        case ParquetEncoding.deltaBinaryPacked where field.type == .int64:
+            return .int64(try ParquetEncoding.decodeDeltaBinaryPacked(raw, count: count, as: Int64.self))
         case ParquetEncoding.plainDictionary, ParquetEncoding.rleDictionary:
             guard let dictionary else { throw ParquetError("dictionary-encoded page without a dictionary page") }
             guard let width = raw.first else { return try dictionary.gather([]) }
             let indices = try ParquetEncoding.hybrid(raw.dropFirst(), bitWidth: Int(width), count: count)
             return try dictionary.gather(indices)
         default:
-            throw ParquetError("encoding \(encoding) is not supported yet (PLAIN, dictionary and RLE booleans are)")
+            throw ParquetError("encoding \(encoding) is not supported for \(field.type) (PLAIN, dictionary, DELTA_BINARY_PACKED integers and RLE booleans are)")
         }
     }
 }

@@ -18,6 +18,19 @@ public enum ParquetLogicalType: Sendable, Hashable {
     case integer(bits: Int8, signed: Bool)
 }
 
+/// How a leaf's values are laid out in its data page. Not part of the schema: readers take
+/// each page's encoding from its header, and field equality ignores it.
+public enum ParquetValueEncoding: Sendable, Hashable {
+    /// PLAIN: fixed-width little-endian values, length-prefixed byte arrays.
+    case plain
+    /// DELTA_BINARY_PACKED (INT32 and INT64 leaves): for timestamps, ids and sequence numbers,
+    /// whose neighbours differ by little.
+    case deltaBinaryPacked
+    /// A dictionary page and RLE_DICTIONARY indices (BYTE_ARRAY leaves): for columns of a few
+    /// distinct strings.
+    case dictionary
+}
+
 /// One column of a schema: a leaf, or a group (struct) of leaves (one level of nesting).
 public struct ParquetField: Sendable, Hashable {
     public var name: String
@@ -31,6 +44,8 @@ public struct ParquetField: Sendable, Hashable {
     /// What the column holds: meaning, unit, origin, null rule. Exported to Avro and BigQuery schemas;
     /// not stored in the Parquet file and not part of equality.
     public var doc: String
+    /// The page encoding the writer uses for this leaf (not part of equality).
+    public var encoding: ParquetValueEncoding = .plain
 
     public init(_ name: String, _ type: ParquetPhysicalType, logical: ParquetLogicalType? = nil, nullable: Bool = false,
                 doc: String = "") {
@@ -56,6 +71,13 @@ public struct ParquetField: Sendable, Hashable {
     }
 
     public var isGroup: Bool { !children.isEmpty }
+
+    /// This field with its values written in `encoding`.
+    public func encoded(_ encoding: ParquetValueEncoding) -> ParquetField {
+        var f = self
+        f.encoding = encoding
+        return f
+    }
 
     /// Unsigned integers compare unsigned (statistics, column order).
     var isUnsigned: Bool { if case .integer(_, false)? = logical { true } else { false } }

@@ -6,7 +6,8 @@ import Glibc
 
 /// Writes a Parquet file with a flat schema, one row group per call to
 /// `write(rowGroup:)` (memory is bounded by one row group). Each column chunk
-/// is one data page (v1, PLAIN values, RLE definition levels), compressed with
+/// is one data page (v1, values in the field's `encoding` — PLAIN unless it asks
+/// for DELTA_BINARY_PACKED or a dictionary page — RLE definition levels), compressed with
 /// the chosen codec, with min/max/null-count statistics. The schema is
 /// enforced: a wrong column count, type or a null in a required column is an
 /// error naming the column and row. The file appears at `path` only when
@@ -36,6 +37,10 @@ public final class ParquetWriter {
         var path: [String]
         var maxLevel: Int
         var offset: Int64
+        var dataOffset: Int64
+        var dictionaryOffset: Int64?
+        /// The encodings of the chunk's pages: values, then RLE when it has definition levels.
+        var encodings: [Int32]
         var values: Int64
         var compressedSize: Int64
         var uncompressedSize: Int64
@@ -101,6 +106,13 @@ public final class ParquetWriter {
         case .integer(let bits, _)?: ok = bits == 64 ? f.type == .int64 : [8, 16, 32].contains(bits) && f.type == .int32
         }
         guard ok else { throw ParquetError("logical type \(String(describing: f.logical)) cannot be stored as \(f.type)", column: f.name) }
+        switch f.encoding {
+        case .plain: break
+        case .deltaBinaryPacked:
+            guard f.type == .int32 || f.type == .int64 else { throw ParquetError("DELTA_BINARY_PACKED needs an INT32 or INT64 column", column: f.name) }
+        case .dictionary:
+            guard f.type == .byteArray else { throw ParquetError("dictionary encoding is written for BYTE_ARRAY columns only", column: f.name) }
+        }
     }
 
     private func write(_ bytes: [UInt8]) throws {
@@ -196,6 +208,26 @@ public final class ParquetWriter {
         let start = offset
         var chunks: [ChunkMeta] = []
         for (leaf, page) in zip(leaves, pages) {
+            let chunkStart = offset
+            var compressed = 0, uncompressed = 0
+            var dictionaryOffset: Int64? = nil
+            if let d = page.dictionary {
+                var h = ThriftWriter()
+                h.beginStruct()
+                h.i32(1, 2)  // DICTIONARY_PAGE
+                h.i32(2, Int32(d.uncompressedSize))
+                h.i32(3, Int32(d.body.count))
+                h.structure(7) { p in
+                    p.i32(1, Int32(d.entries))
+                    p.i32(2, ParquetEncoding.plain)
+                }
+                h.endStruct()
+                dictionaryOffset = offset
+                try write(h.bytes)
+                try write(d.body)
+                compressed += h.bytes.count + d.body.count
+                uncompressed += h.bytes.count + d.uncompressedSize
+            }
             var h = ThriftWriter()
             h.beginStruct()
             h.i32(1, 0)  // DATA_PAGE
@@ -203,18 +235,21 @@ public final class ParquetWriter {
             h.i32(3, Int32(page.body.count))
             h.structure(5) { d in
                 d.i32(1, Int32(rows))
-                d.i32(2, ParquetEncoding.plain)
+                d.i32(2, page.encoding)
                 d.i32(3, ParquetEncoding.rle)
                 d.i32(4, ParquetEncoding.rle)
             }
             h.endStruct()
-            let chunkStart = offset
+            let dataOffset = offset
             try write(h.bytes)
             try write(page.body)
+            compressed += h.bytes.count + page.body.count
+            uncompressed += h.bytes.count + page.uncompressedSize
+            var encodings = page.dictionary == nil ? [page.encoding] : [ParquetEncoding.plain, page.encoding]
+            if leaf.maxLevel > 0 { encodings.append(ParquetEncoding.rle) }
             chunks.append(ChunkMeta(field: leaf.field, path: leaf.path, maxLevel: leaf.maxLevel, offset: chunkStart,
-                                    values: Int64(rows),
-                                    compressedSize: Int64(h.bytes.count + page.body.count),
-                                    uncompressedSize: Int64(h.bytes.count + page.uncompressedSize),
+                                    dataOffset: dataOffset, dictionaryOffset: dictionaryOffset, encodings: encodings,
+                                    values: Int64(rows), compressedSize: Int64(compressed), uncompressedSize: Int64(uncompressed),
                                     nullCount: Int64(page.nullCount), min: page.min, max: page.max))
         }
         rowGroups.append(RowGroupMeta(rows: Int64(rows), offset: start, chunks: chunks))
@@ -224,6 +259,10 @@ public final class ParquetWriter {
     struct EncodedPage {
         var body: [UInt8]
         var uncompressedSize: Int
+        /// The values' encoding (PLAIN, DELTA_BINARY_PACKED or RLE_DICTIONARY).
+        var encoding: Int32
+        /// The dictionary page of an RLE_DICTIONARY page, compressed.
+        var dictionary: (body: [UInt8], uncompressedSize: Int, entries: Int)?
         var nullCount: Int
         var min: [UInt8]?
         var max: [UInt8]?
@@ -258,10 +297,33 @@ public final class ParquetWriter {
         return results.withLock { $0.map { $0! } }
     }
 
-    /// PLAIN values after RLE definition levels (when the leaf has any), compressed; min, max and null count.
+    /// Values in the leaf's encoding after RLE definition levels (when the leaf has any),
+    /// compressed, and the dictionary page if any; min, max and null count.
     private static func encodePage(_ leaf: Leaf, rows: Int, compression: ParquetCompression, zstd: ZstdContext) throws -> EncodedPage {
         var values: [UInt8] = []
-        let present = ParquetEncoding.plain(leaf.values, into: &values)
+        let present: [Bool]?
+        var encoding = ParquetEncoding.plain
+        var dictionary: (body: [UInt8], uncompressedSize: Int, entries: Int)? = nil
+        var statisticsOf = leaf.values
+        switch (leaf.field.encoding, leaf.values) {
+        case (.deltaBinaryPacked, .int32(let v)):
+            present = ParquetEncoding.deltaBinaryPacked(v, into: &values)
+            encoding = ParquetEncoding.deltaBinaryPacked
+        case (.deltaBinaryPacked, .int64(let v)):
+            present = ParquetEncoding.deltaBinaryPacked(v, into: &values)
+            encoding = ParquetEncoding.deltaBinaryPacked
+        case (.dictionary, .bytes(let v)):
+            let d = ParquetEncoding.dictionary(v)
+            values = d.indices
+            present = d.present
+            encoding = ParquetEncoding.rleDictionary
+            var page: [UInt8] = []
+            _ = ParquetEncoding.plain(.bytes(d.entries), into: &page)
+            dictionary = (try compression.compress(page, zstd: zstd), page.count, d.entries.count)
+            statisticsOf = .bytes(d.entries)  // the same extremes as every value's, from a few
+        default:
+            present = ParquetEncoding.plain(leaf.values, into: &values)
+        }
         var page: [UInt8] = []
         if leaf.maxLevel > 0 {
             let base: UInt8 = leaf.groupNullable ? 1 : 0
@@ -279,9 +341,9 @@ public final class ParquetWriter {
             page = values
         }
         let body = try compression.compress(page, zstd: zstd)
-        let (mn, mx) = ParquetStatistics.minMax(leaf.values, unsigned: leaf.field.isUnsigned)
-        return EncodedPage(body: body, uncompressedSize: page.count, nullCount: present?.lazy.filter { !$0 }.count ?? 0,
-                           min: mn, max: mx)
+        let (mn, mx) = ParquetStatistics.minMax(statisticsOf, unsigned: leaf.field.isUnsigned)
+        return EncodedPage(body: body, uncompressedSize: page.count, encoding: encoding, dictionary: dictionary,
+                           nullCount: present?.lazy.filter { !$0 }.count ?? 0, min: mn, max: mx)
     }
 
     /// Writes the footer, syncs and renames the file into place.
@@ -306,13 +368,14 @@ public final class ParquetWriter {
                 w.i64(2, c.offset)
                 w.structure(3) { cm in
                     cm.i32(1, c.field.type.rawValue)
-                    cm.list(2, i32s: c.maxLevel > 0 ? [ParquetEncoding.plain, ParquetEncoding.rle] : [ParquetEncoding.plain])
+                    cm.list(2, i32s: c.encodings)
                     cm.list(3, strings: c.path)
                     cm.i32(4, self.compression.rawValue)
                     cm.i64(5, c.values)
                     cm.i64(6, c.uncompressedSize)
                     cm.i64(7, c.compressedSize)
-                    cm.i64(9, c.offset)
+                    cm.i64(9, c.dataOffset)
+                    if let d = c.dictionaryOffset { cm.i64(11, d) }
                     cm.structure(12) { s in
                         s.i64(3, c.nullCount)
                         if let mx = c.max { s.binary(5, mx) }

@@ -139,6 +139,84 @@ import Testing
         #expect(reader.fields.map(\.name) == Self.fields.map(\.name))
     }
 
+    /// The test schema with the lean encodings: integers DELTA_BINARY_PACKED, strings dictionary-coded.
+    static let leanFields: [ParquetField] = fields.map { f in
+        switch f.type {
+        case .int32, .int64: f.encoded(.deltaBinaryPacked)
+        case .byteArray: f.encoded(.dictionary)
+        default: f
+        }
+    }
+
+    /// Our DELTA_BINARY_PACKED and dictionary pages read in pyarrow and DuckDB as the values written
+    /// (and statistics), over row groups of the real sample; and in our reader.
+    @Test(arguments: [ParquetCompression.zstd, .none])
+    func pyarrowAndDuckDBReadOurLeanEncodings(_ compression: ParquetCompression) throws {
+        let recs = try Self.mbo(Self.rows)
+        let path = Oracle.temporaryPath(".parquet")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let w = try ParquetWriter(path: path, fields: Self.leanFields, compression: compression)
+        var groups: [[ParquetColumn]] = []
+        for start in stride(from: 0, to: recs.count, by: 1000) {
+            groups.append(Self.columns(recs[start..<min(start + 1000, recs.count)]))
+            try w.write(rowGroup: groups.last!)
+        }
+        try w.close()
+        let all = Self.fields.indices.map { i in groups.dropFirst().reduce(groups[0][i]) { $0.appending($1[i]) } }
+        try compare(path, Self.jsonl(Self.fields, all), duckdb: true, stats: true)
+        #expect(try ParquetReader(path: path).readAll() == all)
+        let plain = Oracle.temporaryPath(".parquet")
+        defer { try? FileManager.default.removeItem(atPath: plain) }
+        let p = try ParquetWriter(path: plain, fields: Self.fields, compression: compression)
+        for g in groups { try p.write(rowGroup: g) }
+        try p.close()
+        let size = { (f: String) in (try? FileManager.default.attributesOfItem(atPath: f)[.size] as? Int) ?? 0 }
+        if compression == .none { #expect(size(path) * 2 < size(plain), "lean \(size(path)) bytes, plain \(size(plain))") }
+    }
+
+    /// DELTA_BINARY_PACKED at its edges: deltas that wrap around (minimum and maximum values
+    /// side by side), widths up to the type's, nulls, and value counts around the block (128)
+    /// and miniblock (32) sizes. The values are the test's own; pyarrow must read them back.
+    @Test(arguments: [0, 1, 2, 31, 32, 33, 127, 128, 129, 130, 257, 1000])
+    func deltaEdgesReadBackInPyarrow(_ n: Int) throws {
+        let fields = [ParquetField("a", .int64, nullable: true).encoded(.deltaBinaryPacked),
+                      ParquetField("b", .int32).encoded(.deltaBinaryPacked),
+                      ParquetField("c", .int64, logical: .integer(bits: 64, signed: false)).encoded(.deltaBinaryPacked),
+                      ParquetField("s", .byteArray, logical: .string, nullable: true).encoded(.dictionary)]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(n + 1)
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state }
+        let extremes64: [Int64] = [.min, .max, 0, -1, 1, .min + 1, .max - 1]
+        let extremes32: [Int32] = [.min, .max, 0, -1, 1]
+        let words = ["", "A", "ESH4", "ESM4", "a longer value", "B"]
+        let a: [Int64?] = (0..<n).map { i in i % 11 == 5 ? nil : i % 3 == 0 ? extremes64[i % extremes64.count] : Int64(bitPattern: next()) >> (i % 60) }
+        let b: [Int32?] = (0..<n).map { i in i % 2 == 0 ? extremes32[i % extremes32.count] : Int32(truncatingIfNeeded: Int64(bitPattern: next()) >> 40) }
+        let c: [Int64?] = (0..<n).map { i in Int64(bitPattern: 1_703_545_800_000_000_000 &+ UInt64(i) &* 1_000_003) }
+        let s: [[UInt8]?] = (0..<n).map { i in i % 7 == 3 ? nil : Array(words[Int(next() % UInt64(i < 40 ? 2 : words.count))].utf8) }
+        let columns: [ParquetColumn] = [.int64(a), .int32(b), .int64(c), .byteArray(s)]
+        let path = Oracle.temporaryPath(".parquet")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let w = try ParquetWriter(path: path, fields: fields, compression: .none)
+        try w.write(rowGroup: columns)
+        try w.close()
+        try compare(path, Self.jsonl(fields, columns))
+        #expect(try ParquetReader(path: path).readAll() == columns)
+    }
+
+    /// Integer columns pyarrow wrote DELTA_BINARY_PACKED (data pages v1 and v2) read as pyarrow reads them.
+    @Test(arguments: [("zstd", 1, "1.0"), ("none", 0, "2.0"), ("snappy", 1, "2.0")])
+    func weReadPyarrowDeltaFiles(_ option: (String, Int, String)) throws {
+        let (codec, dictionary, pageVersion) = option
+        let path = Oracle.temporaryPath(".parquet")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let made = try Oracle.run("parquet_oracle.py", ["make", path, "--rows", String(Self.rows), "--compression", codec,
+                                                         "--dictionary", String(dictionary), "--page-version", pageVersion,
+                                                         "--row-group-size", "1200", "--delta"])
+        try #require(made.status == 0, "\(made.output)")
+        let reader = try ParquetReader(path: path)
+        try compare(path, Self.jsonl(reader.fields, try reader.readAll()))
+        #expect(reader.fields.map(\.name) == Self.fields.map(\.name))
+    }
+
     /// The oracle's struct columns: `book` (nullable: absent for clear records; a nullable
     /// price, absent for trades; required size and side) and `meta` (required).
     static let nestedFields: [ParquetField] = fields + [

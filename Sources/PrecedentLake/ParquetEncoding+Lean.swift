@@ -1,0 +1,228 @@
+/// DELTA_BINARY_PACKED integers and dictionary-coded byte arrays (Parquet `Encodings.md`):
+/// the encodings a column asks for with `ParquetField.encoding`. Both give zstd a fraction of
+/// the bytes PLAIN does on columns like timestamps, sequence numbers and one-letter codes.
+extension ParquetEncoding {
+    static let deltaBinaryPacked: Int32 = 5
+
+    /// Values per block, miniblocks per block and values per miniblock (pyarrow's choice too).
+    static let deltaBlock = 128, deltaMiniblocks = 4, deltaMiniblock = 32
+
+    // MARK: DELTA_BINARY_PACKED
+
+    /// The non-null `values` DELTA_BINARY_PACKED into `out` (replacing it); which rows are
+    /// non-null (nil: all). Deltas wrap around in `T`'s width, as the format specifies.
+    static func deltaBinaryPacked<T: FixedWidthInteger & SignedInteger>(_ values: [T?], into out: inout [UInt8]) -> [Bool]? {
+        var present: [Bool]? = nil
+        var dense: [Int64] = []
+        dense.reserveCapacity(values.count)
+        values.withUnsafeBufferPointer { v in
+            for row in 0..<v.count {
+                if let x = v[row] { dense.append(Int64(x)) } else {
+                    if present == nil { present = [Bool](repeating: true, count: v.count) }
+                    present![row] = false
+                }
+            }
+        }
+        out = deltaBinaryPacked(dense, bits: T.bitWidth)
+        return present
+    }
+
+    /// DELTA_BINARY_PACKED of `values` (sign-extended integers of `bits` = 32 or 64 bits): one
+    /// concrete loop for both widths, so that it is compiled once and not through generics.
+    static func deltaBinaryPacked(_ values: [Int64], bits: Int) -> [UInt8] {
+        let n = values.count
+        let mask: UInt64 = bits == 64 ? .max : (1 << UInt64(bits)) - 1
+        /// `a − b` wrapped around in `bits`, sign-extended.
+        @inline(__always) func delta(_ a: Int64, _ b: Int64) -> Int64 {
+            bits == 64 ? a &- b : Int64(Int32(truncatingIfNeeded: a &- b))
+        }
+        // Worst case: the header, then per block its minimum, widths and 128 values of full width.
+        let blocks = max(0, n - 1 + deltaBlock - 1) / deltaBlock
+        let capacity = 4 * 10 + blocks * (10 + deltaMiniblocks + deltaBlock * 8) + 8
+        return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            let o = buffer.baseAddress!
+            var k = 0
+            func uleb(_ v: UInt64) {
+                var v = v
+                while v >= 0x80 { o[k] = UInt8(truncatingIfNeeded: v) | 0x80; k += 1; v >>= 7 }
+                o[k] = UInt8(v); k += 1
+            }
+            uleb(UInt64(deltaBlock)); uleb(UInt64(deltaMiniblocks)); uleb(UInt64(n)); uleb(zigzag(values.first ?? 0))
+            values.withUnsafeBufferPointer { v in
+              withUnsafeTemporaryAllocation(of: UInt64.self, capacity: deltaBlock + deltaMiniblocks) { scratch in
+                let d = v.baseAddress!, deltas = scratch.baseAddress!, bitsOf = deltas + deltaBlock
+                var i = 1
+                while i < n {
+                    let m = min(deltaBlock, n - i)
+                    var minDelta = Int64.max
+                    for j in 0..<m { minDelta = min(minDelta, delta(d[i &+ j], d[i &+ j &- 1])) }
+                    for b in 0..<deltaMiniblocks { bitsOf[b] = 0 }
+                    for j in 0..<m {
+                        let u = UInt64(bitPattern: delta(d[i &+ j], d[i &+ j &- 1]) &- minDelta) & mask
+                        deltas[j] = u
+                        bitsOf[j &>> 5] |= u
+                    }
+                    uleb(zigzag(minDelta))
+                    let widthsAt = k
+                    for b in 0..<deltaMiniblocks { o[widthsAt + b] = UInt8(64 - bitsOf[b].leadingZeroBitCount); k += 1 }
+                    // Every miniblock that holds a value is written whole (zero padding); later ones not at all.
+                    for b in 0..<deltaMiniblocks where b * deltaMiniblock < m {
+                        let w = Int(o[widthsAt + b])
+                        var acc: UInt64 = 0, held = 0
+                        for j in b * deltaMiniblock..<(b + 1) * deltaMiniblock {
+                            let u = j < m ? deltas[j] : 0
+                            acc |= u &<< UInt64(held)
+                            held &+= w
+                            if held >= 64 {
+                                (UnsafeMutableRawPointer(o) + k).storeBytes(of: acc.littleEndian, as: UInt64.self)
+                                k &+= 8
+                                held &-= 64
+                                acc = held == 0 ? 0 : u &>> UInt64(w &- held)
+                            }
+                        }
+                        while held > 0 { o[k] = UInt8(truncatingIfNeeded: acc); k += 1; acc >>= 8; held -= 8 }
+                    }
+                    i += m
+                }
+              }
+            }
+            initialized = k
+        }
+    }
+
+    /// Decodes DELTA_BINARY_PACKED integers of `T`'s width; `count` values are expected.
+    static func decodeDeltaBinaryPacked<T: FixedWidthInteger & SignedInteger>(_ data: ArraySlice<UInt8>, count: Int,
+                                                                            as _: T.Type) throws -> [T] {
+        var p = data.startIndex
+        func byte() throws -> UInt8 {
+            guard p < data.endIndex else { throw ParquetError("DELTA_BINARY_PACKED values end early") }
+            defer { p += 1 }
+            return data[p]
+        }
+        func uleb() throws -> UInt64 {
+            var v: UInt64 = 0, shift: UInt64 = 0
+            while true {
+                let b = try byte()
+                guard shift < 64 else { throw ParquetError("DELTA_BINARY_PACKED varint too long") }
+                v |= UInt64(b & 0x7F) << shift
+                if b & 0x80 == 0 { return v }
+                shift += 7
+            }
+        }
+        func signed() throws -> Int64 { let z = try uleb(); return Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1) }
+        let block = Int(try uleb()), miniblocks = Int(try uleb()), total = Int(try uleb())
+        guard block > 0, block % 128 == 0, miniblocks > 0, block % miniblocks == 0, (block / miniblocks) % 32 == 0 else {
+            throw ParquetError("DELTA_BINARY_PACKED header is invalid (block \(block), miniblocks \(miniblocks))")
+        }
+        guard total == count else {
+            throw ParquetError("DELTA_BINARY_PACKED page holds \(total) values where \(count) are expected")
+        }
+        let perMiniblock = block / miniblocks
+        var out: [T] = []
+        out.reserveCapacity(total)
+        guard total > 0 else { return out }
+        var last = T(truncatingIfNeeded: try signed())
+        out.append(last)
+        while out.count < total {
+            let minDelta = T(truncatingIfNeeded: try signed())
+            var widths: [Int] = []
+            for _ in 0..<miniblocks { widths.append(Int(try byte())) }
+            for w in widths where out.count < total {
+                guard w <= T.bitWidth else { throw ParquetError("DELTA_BINARY_PACKED bit width \(w) exceeds \(T.bitWidth)") }
+                guard (data.endIndex - p) >= perMiniblock * w / 8 else { throw ParquetError("DELTA_BINARY_PACKED miniblock ends early") }
+                var acc: UInt128 = 0, held = 0
+                let mask: UInt128 = (1 << w) - 1
+                for _ in 0..<perMiniblock {
+                    while held < w { acc |= UInt128(data[p]) << held; p += 1; held += 8 }
+                    let packed = T.Magnitude(truncatingIfNeeded: acc & mask)
+                    acc >>= w; held -= w
+                    if out.count < total {
+                        last = last &+ minDelta &+ T(truncatingIfNeeded: packed)
+                        out.append(last)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
+
+    // MARK: dictionary
+
+    /// A byte-array column as dictionary entries (in order of first appearance; the dictionary
+    /// page is their PLAIN encoding) and RLE_DICTIONARY indices (bit width byte, then the
+    /// RLE/bit-packed hybrid); which rows are non-null (nil: all).
+    static func dictionary(_ column: ByteArrayColumn) -> (entries: ByteArrayColumn, indices: [UInt8], present: [Bool]?) {
+        var codes: [UInt32] = []
+        codes.reserveCapacity(column.count)
+        var entries = ByteArrayColumn()
+        var known: [ArraySlice<UInt8>: UInt32] = [:]
+        var single = [UInt32](repeating: .max, count: 256)  // one-byte values, the common case
+        var empty = UInt32.max
+        var previous: (range: Range<Int>, code: UInt32)? = nil
+        column.offsets.withUnsafeBufferPointer { off in
+            for row in 0..<column.count where !column.isNull(row) {
+                let range = off[row]..<off[row + 1]
+                func add() -> UInt32 {
+                    entries.append(Array(column.bytes[range]))
+                    return UInt32(entries.count - 1)
+                }
+                let code: UInt32
+                if range.count == 1 {
+                    let b = Int(column.bytes[range.lowerBound])
+                    if single[b] == .max { single[b] = add() }
+                    code = single[b]
+                } else if range.isEmpty {
+                    if empty == .max { empty = add() }
+                    code = empty
+                } else if let p = previous, p.range.count == range.count, column.bytes[p.range] == column.bytes[range] {
+                    code = p.code
+                } else if let c = known[column.bytes[range]] {
+                    code = c
+                } else {
+                    let c = add()
+                    known[column.bytes[range]] = c
+                    code = c
+                }
+                previous = (range, code)
+                codes.append(code)
+            }
+        }
+        let width = entries.count <= 1 ? 0 : UInt32.bitWidth - UInt32(entries.count - 1).leadingZeroBitCount
+        var indices: [UInt8] = [UInt8(width)]
+        hybrid(codes, bitWidth: width, to: &indices)
+        return (entries, indices, column.validity)
+    }
+
+    /// `values` as RLE/bit-packed hybrid runs of `bitWidth` (≤ 32) bits: runs of 8 or more equal
+    /// values as RLE runs, the rest bit-packed in groups of 8 (the last group zero-padded).
+    static func hybrid(_ values: [UInt32], bitWidth: Int, to out: inout [UInt8]) {
+        let n = values.count, byteWidth = (bitWidth + 7) / 8
+        func run(_ i: Int) -> Int {
+            var j = i + 1
+            while j < n && values[j] == values[i] { j += 1 }
+            return j - i
+        }
+        var i = 0
+        while i < n {
+            let r = run(i)
+            if r >= 8 || bitWidth == 0 {
+                varint(UInt64(r) << 1, to: &out)
+                for k in 0..<byteWidth { out.append(UInt8(truncatingIfNeeded: values[i] >> (8 * k))) }
+                i += r
+                continue
+            }
+            var j = i
+            repeat { j += 8 } while j < n && run(j) < 8
+            varint(UInt64((j - i) / 8) << 1 | 1, to: &out)
+            var acc: UInt64 = 0, held = 0
+            for k in i..<j {
+                acc |= UInt64(k < n ? values[k] : 0) << held
+                held += bitWidth
+                while held >= 8 { out.append(UInt8(truncatingIfNeeded: acc)); acc >>= 8; held -= 8 }
+            }
+            i = j
+        }
+    }
+}
