@@ -55,6 +55,21 @@ extension OrderBook {
         return total
     }
 
+    /// Calls `body` with each level of `side` whose price is in `low...high`, in ascending key
+    /// order (bids low to high, asks high to low). - Complexity: O(log L + k) for k levels in range.
+    public func forEachLevel(_ side: Side, from low: Price, through high: Price, _ body: (LevelSummary) -> Void) {
+        guard low <= high else { return }
+        let isAsk = side == .ask
+        let l = isAsk ? asks : bids
+        let (kLow, kHigh) = isAsk ? (~high.rawValue, ~low.rawValue) : (low.rawValue, high.rawValue)
+        var i = l.lowerBound(kLow)
+        while i < l.keys.count && l.keys[i] <= kHigh {
+            let level = levels[Int(l.slots[i])]
+            body(LevelSummary(price: Price(rawValue: isAsk ? ~l.keys[i] : l.keys[i]), size: level.size, count: level.count))
+            i += 1
+        }
+    }
+
     /// The best `count` levels of `side`, best first. - Complexity: O(count).
     public func topLevels(_ side: Side, count: Int) -> [LevelSummary] {
         let isAsk = side == .ask

@@ -98,6 +98,9 @@ public struct LevelVacuumEngine {
     public private(set) var rows: [VacuumRow] = []
 
     private let offsets: Int  // 2·far + 1 price offsets per level
+    /// Per level: its price in ticks when it is a whole number of ticks (then a change's offset
+    /// is its tick minus this, without a division per level), else nil.
+    private let levelTicks: [Int64?]
     /// `[level][offset][side][added, pulled, filled]`
     private var flows: [Int64]
     private var above: [Int64], below: [Int64]
@@ -120,6 +123,7 @@ public struct LevelVacuumEngine {
         self.windowCount = windowCount; self.coverage = coverage
         book = OrderBook(instrumentID: instrumentID, recordsChanges: true)
         offsets = 2 * zones.far + 1
+        levelTicks = levels.map { $0.price % tick == 0 ? $0.price / tick : nil }
         flows = Array(repeating: 0, count: levels.count * offsets * 2 * 3)
         above = Array(repeating: 0, count: levels.count)
         below = Array(repeating: 0, count: levels.count)
@@ -165,9 +169,12 @@ public struct LevelVacuumEngine {
         }
         let side = c.side == .ask ? 1 : 0
         dirty = true
-        for (i, level) in levels.enumerated() {
-            let d = (c.price.rawValue - level.price).floorDivided(by: tick)
-            guard d >= -Int64(zones.far) && d <= Int64(zones.far) else { continue }
+        let far = Int64(zones.far)
+        // floor((p − L) / tick) = floor(p / tick) − L / tick when L is a whole number of ticks.
+        let ticks = c.price.rawValue.floorDivided(by: tick)
+        for i in 0..<levels.count {
+            let d = levelTicks[i].map { ticks - $0 } ?? (c.price.rawValue - levels[i].price).floorDivided(by: tick)
+            guard d >= -far && d <= far else { continue }
             flows[((i * offsets + Int(d) + zones.far) * 2 + side) * 3 + kind] += Int64(c.quantity)
         }
     }
@@ -223,18 +230,28 @@ public struct LevelVacuumEngine {
         let bid = book.bestBid?.price.rawValue, ask = book.bestAsk?.price.rawValue
         for (i, level) in levels.enumerated() where level.knownAt <= start {
             var base = [Int64](repeating: 0, count: 160)
-            for o in 0..<offsets {
-                let d = o - zones.far
-                let price = Price(rawValue: level.price + Int64(d) * tick)
-                for side in 0..<2 {
-                    let bookSide: Side = side == 1 ? .ask : .bid
-                    let lvl = book.level(bookSide, at: price)
+            let far = Int64(zones.far)
+            for side in 0..<2 {
+                // Resting size and orders at the level's offsets: one ordered walk of the book's
+                // levels within ±far ticks (prices between whole offsets rest at no offset).
+                book.forEachLevel(side == 1 ? .ask : .bid, from: Price(rawValue: level.price - far * tick),
+                                  through: Price(rawValue: level.price + far * tick)) { lvl in
+                    let diff = lvl.price.rawValue - level.price
+                    guard diff % tick == 0 else { return }
+                    let d = Int(diff / tick)
+                    for frame in 0..<2 {
+                        guard let z = zones.zone(frame == 0 ? d : -d) else { continue }
+                        let at = VacuumRow.index(frame: frame, zone: z, side: side, quantity: 0)
+                        base[at] += Int64(lvl.size)
+                        base[at + 1] += Int64(lvl.count)
+                    }
+                }
+                for o in 0..<offsets {
+                    let d = o - zones.far
                     let f = ((i * offsets + o) * 2 + side) * 3
                     for frame in 0..<2 {
                         guard let z = zones.zone(frame == 0 ? d : -d) else { continue }
                         let at = VacuumRow.index(frame: frame, zone: z, side: side, quantity: 0)
-                        base[at] += Int64(lvl?.size ?? 0)
-                        base[at + 1] += Int64(lvl?.count ?? 0)
                         base[at + 2] += flows[f]
                         base[at + 3] += flows[f + 1]
                         base[at + 4] += flows[f + 2]
