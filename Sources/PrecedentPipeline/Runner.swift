@@ -313,17 +313,28 @@ public final class PipelineRunner: @unchecked Sendable {
         let computed: [(Result<PendingPartition, Error>, Double)] = [
             (selection, selectionSeconds), (levels.map(\.partition), levelsSeconds), (silver, silverSeconds),
         ]
-        // The three partitions are independent: written side by side, their fsyncs overlap.
-        final class Writes: @unchecked Sendable {  // guarded by `lock`
+        // The three partitions are independent: selection and levels (small) are written on a
+        // second thread while silver is written here, so their fsyncs overlap. Not with
+        // `concurrentPerform`: inside it the silver writer's own `concurrentPerform` over its
+        // 274 pages would run nested, which libdispatch serialises on one thread.
+        final class Writes: @unchecked Sendable {  // `outcomes` guarded by `lock`
             var outcomes: [(Result<StageResult, Error>, Double)?] = [nil, nil, nil]
             let lock = NSLock()
+            let done = DispatchSemaphore(value: 0)
         }
         let writes = Writes()
-        DispatchQueue.concurrentPerform(iterations: computed.count) { n in
+        @Sendable func writePartition(_ n: Int) {
             let start = monotonicSeconds()
             let outcome = Result { try context.write(computed[n].0.get()) }
             writes.lock.withLock { writes.outcomes[n] = (outcome, monotonicSeconds() - start) }
         }
+        Thread.detachNewThread {
+            writePartition(0)
+            writePartition(1)
+            writes.done.signal()
+        }
+        writePartition(2)
+        writes.done.wait()
         for (n, slot) in writes.outcomes.enumerated() {
             let (outcome, seconds) = slot!
             switch outcome {
