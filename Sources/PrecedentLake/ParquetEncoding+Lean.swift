@@ -93,6 +93,14 @@ extension ParquetEncoding {
     /// Decodes DELTA_BINARY_PACKED integers of `T`'s width; `count` values are expected.
     static func decodeDeltaBinaryPacked<T: FixedWidthInteger & SignedInteger>(_ data: ArraySlice<UInt8>, count: Int,
                                                                             as _: T.Type) throws -> [T] {
+        let wide = try decodeDeltaBinaryPacked(data, count: count, bits: T.bitWidth)
+        if T.self == Int64.self { return wide as! [T] }
+        return wide.map { T(truncatingIfNeeded: $0) }
+    }
+
+    /// DELTA_BINARY_PACKED integers of `bits` (32 or 64) as sign-extended Int64s: one concrete
+    /// loop for both widths (through generics it ran at a third of the speed).
+    static func decodeDeltaBinaryPacked(_ data: ArraySlice<UInt8>, count: Int, bits: Int) throws -> [Int64] {
         var p = data.startIndex
         func byte() throws -> UInt8 {
             guard p < data.endIndex else { throw ParquetError("DELTA_BINARY_PACKED values end early") }
@@ -110,6 +118,8 @@ extension ParquetEncoding {
             }
         }
         func signed() throws -> Int64 { let z = try uleb(); return Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1) }
+        /// `v` wrapped around to `bits` and sign-extended.
+        @inline(__always) func wrap(_ v: Int64) -> Int64 { bits == 64 ? v : Int64(Int32(truncatingIfNeeded: v)) }
         let block = Int(try uleb()), miniblocks = Int(try uleb()), total = Int(try uleb())
         guard block > 0, block % 128 == 0, miniblocks > 0, block % miniblocks == 0, (block / miniblocks) % 32 == 0 else {
             throw ParquetError("DELTA_BINARY_PACKED header is invalid (block \(block), miniblocks \(miniblocks))")
@@ -118,28 +128,44 @@ extension ParquetEncoding {
             throw ParquetError("DELTA_BINARY_PACKED page holds \(total) values where \(count) are expected")
         }
         let perMiniblock = block / miniblocks
-        var out: [T] = []
+        var out: [Int64] = []
         out.reserveCapacity(total)
         guard total > 0 else { return out }
-        var last = T(truncatingIfNeeded: try signed())
+        var last = wrap(try signed())
         out.append(last)
-        while out.count < total {
-            let minDelta = T(truncatingIfNeeded: try signed())
-            var widths: [Int] = []
-            for _ in 0..<miniblocks { widths.append(Int(try byte())) }
-            for w in widths where out.count < total {
-                guard w <= T.bitWidth else { throw ParquetError("DELTA_BINARY_PACKED bit width \(w) exceeds \(T.bitWidth)") }
-                guard (data.endIndex - p) >= perMiniblock * w / 8 else { throw ParquetError("DELTA_BINARY_PACKED miniblock ends early") }
-                var acc: UInt128 = 0, held = 0
-                let mask: UInt128 = (1 << w) - 1
-                for _ in 0..<perMiniblock {
-                    while held < w { acc |= UInt128(data[p]) << held; p += 1; held += 8 }
-                    let packed = T.Magnitude(truncatingIfNeeded: acc & mask)
-                    acc >>= w; held -= w
-                    if out.count < total {
-                        last = last &+ minDelta &+ T(truncatingIfNeeded: packed)
-                        out.append(last)
+        var widths = [Int](repeating: 0, count: miniblocks)
+        try data.withUnsafeBufferPointer { raw in
+            let base = raw.baseAddress!, start = data.startIndex
+            while out.count < total {
+                let minDelta = try signed()
+                for k in 0..<miniblocks { widths[k] = Int(try byte()) }
+                for w in widths where out.count < total {
+                    guard w <= bits else { throw ParquetError("DELTA_BINARY_PACKED bit width \(w) exceeds \(bits)") }
+                    let bytes = perMiniblock * w / 8
+                    guard data.endIndex - p >= bytes else { throw ParquetError("DELTA_BINARY_PACKED miniblock ends early") }
+                    let take = min(perMiniblock, total - out.count)
+                    var q = p - start
+                    if w <= 56 {
+                        // A 64-bit window refilled a byte at a time holds any value of up to 56 bits.
+                        var acc: UInt64 = 0, held = 0
+                        let mask: UInt64 = w == 0 ? 0 : .max >> UInt64(64 - w)
+                        for _ in 0..<take {
+                            while held < w { acc |= UInt64(base[q]) &<< UInt64(held); q &+= 1; held &+= 8 }
+                            last = wrap(last &+ minDelta &+ Int64(bitPattern: acc & mask))
+                            out.append(last)
+                            acc &>>= UInt64(w); held &-= w
+                        }
+                    } else {
+                        var acc: UInt128 = 0, held = 0
+                        let mask: UInt128 = (1 << w) - 1
+                        for _ in 0..<take {
+                            while held < w { acc |= UInt128(base[q]) << held; q += 1; held += 8 }
+                            last = wrap(last &+ minDelta &+ Int64(truncatingIfNeeded: acc & mask))
+                            out.append(last)
+                            acc >>= w; held -= w
+                        }
                     }
+                    p += bytes  // the miniblock is padded to its full length
                 }
             }
         }

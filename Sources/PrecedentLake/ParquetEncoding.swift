@@ -293,9 +293,29 @@ enum PlainValues {
         case .float(let v): return .float(indices.map { v[Int($0)] })
         case .double(let v): return .double(indices.map { v[Int($0)] })
         case .byteArray(let v):
-            var out = ByteArrayColumn()
-            for i in indices { out.append(v[Int(i)]) }
-            return .byteArray(out)
+            // Offsets first, then every value's bytes copied once (no array per value).
+            var offsets = [Int](repeating: 0, count: indices.count + 1)
+            var total = 0
+            v.offsets.withUnsafeBufferPointer { o in
+                for (k, i) in indices.enumerated() {
+                    total += o[Int(i) + 1] - o[Int(i)]
+                    offsets[k + 1] = total
+                }
+            }
+            let bytes = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+                v.bytes.withUnsafeBufferPointer { src in
+                    v.offsets.withUnsafeBufferPointer { o in
+                        var k = 0
+                        for i in indices {
+                            let start = o[Int(i)], n = o[Int(i) + 1] - start
+                            if n > 0 { (out.baseAddress! + k).initialize(from: src.baseAddress! + start, count: n) }
+                            k += n
+                        }
+                    }
+                }
+                initialized = total
+            }
+            return .byteArray(ByteArrayColumn(offsets: offsets, bytes: bytes, validity: nil))
         }
     }
 }

@@ -143,12 +143,16 @@ public struct ParquetReader {
             throw ParquetError("row group has a different number of columns than the schema", file: path, rowGroup: index)
         }
         let read = try readChunks(columns, index: index)
+        // Leaves in schema order: each top-level field's leaves are consecutive (one pass; a
+        // filter per field was quadratic, 8 ms for a 274-column silver file).
+        var byTop = [[(ParquetColumn, [UInt32]?)]](repeating: [], count: fields.count)
+        for (leaf, chunk) in zip(leaves, read) { byTop[leaf.top].append(chunk) }
         return fields.indices.map { top in
-            let mine = zip(leaves, read).filter { $0.0.top == top }
-            guard fields[top].isGroup else { return mine[0].1.0 }
+            let mine = byTop[top]
+            guard fields[top].isGroup else { return mine[0].0 }
             // The group is present where a leaf's definition level reaches the group's own level.
-            let present = fields[top].nullable ? mine[0].1.1?.map { $0 >= 1 } : nil
-            return .group(mine.map { $0.1.0 }, present: present)
+            let present = fields[top].nullable ? mine[0].1?.map { $0 >= 1 } : nil
+            return .group(mine.map { $0.0 }, present: present)
         }
     }
 
