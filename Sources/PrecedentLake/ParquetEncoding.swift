@@ -166,15 +166,13 @@ enum ParquetEncoding {
                 let values = Int(header >> 1) * 8
                 let bytes = values * bitWidth / 8
                 guard p + bytes <= data.endIndex else { throw ParquetError("bit-packed run ends early") }
-                var bitPos = 0
-                for _ in 0..<values {
-                    var v: UInt32 = 0
-                    for b in 0..<bitWidth {
-                        let bit = (data[p + (bitPos + b) / 8] >> UInt8((bitPos + b) % 8)) & 1
-                        v |= UInt32(bit) << UInt32(b)
-                    }
-                    bitPos += bitWidth
-                    if out.count < count { out.append(v) }
+                // A 64-bit window refilled a byte at a time (widths are at most 32 bits).
+                var acc: UInt64 = 0, held = 0, q = p
+                let mask: UInt64 = (1 << UInt64(bitWidth)) - 1
+                for _ in 0..<min(values, count - out.count) {
+                    while held < bitWidth { acc |= UInt64(data[q]) << UInt64(held); q += 1; held += 8 }
+                    out.append(UInt32(truncatingIfNeeded: acc & mask))
+                    acc >>= UInt64(bitWidth); held -= bitWidth
                 }
                 p += bytes
             }
