@@ -76,19 +76,25 @@ import Testing
         #expect(r.status == 0, "\(r.output)")
     }
 
-    @Test(arguments: ParquetCompression.allCases)
-    func pyarrowAndDuckDBReadOurFiles(_ compression: ParquetCompression) throws {
-        let recs = try Self.mbo(Self.rows)
+    /// The first `rows` real records written with `fields` as row groups of 1,000 into a new
+    /// temporary file (the caller removes it); each column's values over the whole file.
+    static func writeSample(_ fields: [ParquetField], _ compression: ParquetCompression) throws -> (path: String, all: [ParquetColumn]) {
+        let recs = try mbo(rows)
         let path = Oracle.temporaryPath(".parquet")
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let w = try ParquetWriter(path: path, fields: Self.fields, compression: compression)
+        let w = try ParquetWriter(path: path, fields: fields, compression: compression)
         var groups: [[ParquetColumn]] = []
         for start in stride(from: 0, to: recs.count, by: 1000) {
-            groups.append(Self.columns(recs[start..<min(start + 1000, recs.count)]))
+            groups.append(columns(recs[start..<min(start + 1000, recs.count)]))
             try w.write(rowGroup: groups.last!)
         }
         try w.close()
-        let all = Self.fields.indices.map { i in groups.dropFirst().reduce(groups[0][i]) { $0.appending($1[i]) } }
+        return (path, fields.indices.map { i in groups.dropFirst().reduce(groups[0][i]) { $0.appending($1[i]) } })
+    }
+
+    @Test(arguments: ParquetCompression.allCases)
+    func pyarrowAndDuckDBReadOurFiles(_ compression: ParquetCompression) throws {
+        let (path, all) = try Self.writeSample(Self.fields, compression)
+        defer { try? FileManager.default.removeItem(atPath: path) }
         try compare(path, Self.jsonl(Self.fields, all), duckdb: true, stats: true)
         // And we read back what we wrote.
         let back = try ParquetReader(path: path)
@@ -152,24 +158,12 @@ import Testing
     /// (and statistics), over row groups of the real sample; and in our reader.
     @Test(arguments: [ParquetCompression.zstd, .none])
     func pyarrowAndDuckDBReadOurLeanEncodings(_ compression: ParquetCompression) throws {
-        let recs = try Self.mbo(Self.rows)
-        let path = Oracle.temporaryPath(".parquet")
+        let (path, all) = try Self.writeSample(Self.leanFields, compression)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let w = try ParquetWriter(path: path, fields: Self.leanFields, compression: compression)
-        var groups: [[ParquetColumn]] = []
-        for start in stride(from: 0, to: recs.count, by: 1000) {
-            groups.append(Self.columns(recs[start..<min(start + 1000, recs.count)]))
-            try w.write(rowGroup: groups.last!)
-        }
-        try w.close()
-        let all = Self.fields.indices.map { i in groups.dropFirst().reduce(groups[0][i]) { $0.appending($1[i]) } }
         try compare(path, Self.jsonl(Self.fields, all), duckdb: true, stats: true)
         #expect(try ParquetReader(path: path).readAll() == all)
-        let plain = Oracle.temporaryPath(".parquet")
+        let (plain, _) = try Self.writeSample(Self.fields, compression)
         defer { try? FileManager.default.removeItem(atPath: plain) }
-        let p = try ParquetWriter(path: plain, fields: Self.fields, compression: compression)
-        for g in groups { try p.write(rowGroup: g) }
-        try p.close()
         let size = { (f: String) in (try? FileManager.default.attributesOfItem(atPath: f)[.size] as? Int) ?? 0 }
         if compression == .none { #expect(size(path) * 2 < size(plain), "lean \(size(path)) bytes, plain \(size(plain))") }
     }
