@@ -210,41 +210,36 @@ public final class ParquetWriter {
         for (leaf, page) in zip(leaves, pages) {
             let chunkStart = offset
             var compressed = 0, uncompressed = 0
-            var dictionaryOffset: Int64? = nil
-            if let d = page.dictionary {
+            /// Writes a page: its header (`type`, sizes, then the type's own header as field
+            /// `field`) and its body; returns where it starts.
+            func writePage(type: Int32, body: [UInt8], uncompressedSize: Int, field: Int16,
+                      _ header: (inout ThriftWriter) -> Void) throws -> Int64 {
                 var h = ThriftWriter()
                 h.beginStruct()
-                h.i32(1, 2)  // DICTIONARY_PAGE
-                h.i32(2, Int32(d.uncompressedSize))
-                h.i32(3, Int32(d.body.count))
-                h.structure(7) { p in
+                h.i32(1, type)
+                h.i32(2, Int32(uncompressedSize))
+                h.i32(3, Int32(body.count))
+                h.structure(field, header)
+                h.endStruct()
+                let at = offset
+                try write(h.bytes)
+                try write(body)
+                compressed += h.bytes.count + body.count
+                uncompressed += h.bytes.count + uncompressedSize
+                return at
+            }
+            let dictionaryOffset = try page.dictionary.map { d in
+                try writePage(type: 2, body: d.body, uncompressedSize: d.uncompressedSize, field: 7) { p in  // DICTIONARY_PAGE
                     p.i32(1, Int32(d.entries))
                     p.i32(2, ParquetEncoding.plain)
                 }
-                h.endStruct()
-                dictionaryOffset = offset
-                try write(h.bytes)
-                try write(d.body)
-                compressed += h.bytes.count + d.body.count
-                uncompressed += h.bytes.count + d.uncompressedSize
             }
-            var h = ThriftWriter()
-            h.beginStruct()
-            h.i32(1, 0)  // DATA_PAGE
-            h.i32(2, Int32(page.uncompressedSize))
-            h.i32(3, Int32(page.body.count))
-            h.structure(5) { d in
+            let dataOffset = try writePage(type: 0, body: page.body, uncompressedSize: page.uncompressedSize, field: 5) { d in  // DATA_PAGE
                 d.i32(1, Int32(rows))
                 d.i32(2, page.encoding)
                 d.i32(3, ParquetEncoding.rle)
                 d.i32(4, ParquetEncoding.rle)
             }
-            h.endStruct()
-            let dataOffset = offset
-            try write(h.bytes)
-            try write(page.body)
-            compressed += h.bytes.count + page.body.count
-            uncompressed += h.bytes.count + page.uncompressedSize
             var encodings = page.dictionary == nil ? [page.encoding] : [ParquetEncoding.plain, page.encoding]
             if leaf.maxLevel > 0 { encodings.append(ParquetEncoding.rle) }
             chunks.append(ChunkMeta(field: leaf.field, path: leaf.path, maxLevel: leaf.maxLevel, offset: chunkStart,
