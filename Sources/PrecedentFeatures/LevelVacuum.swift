@@ -101,6 +101,8 @@ public struct LevelVacuumEngine {
     /// Per level: its price in ticks when it is a whole number of ticks (then a change's offset
     /// is its tick minus this, without a division per level), else nil.
     private let levelTicks: [Int64?]
+    /// `zoneOf[frame * offsets + o]`: the zone of offset `o − far` in `frame`, −1 for none.
+    private let zoneOf: [Int]
     /// `[level][offset][side][added, pulled, filled]`
     private var flows: [Int64]
     private var above: [Int64], below: [Int64]
@@ -124,6 +126,9 @@ public struct LevelVacuumEngine {
         book = OrderBook(instrumentID: instrumentID, recordsChanges: true)
         offsets = 2 * zones.far + 1
         levelTicks = levels.map { $0.price % tick == 0 ? $0.price / tick : nil }
+        zoneOf = (0..<2).flatMap { frame in
+            (0..<(2 * zones.far + 1)).map { o in zones.zone(frame == 0 ? o - zones.far : zones.far - o) ?? -1 }
+        }
         flows = Array(repeating: 0, count: levels.count * offsets * 2 * 3)
         above = Array(repeating: 0, count: levels.count)
         below = Array(repeating: 0, count: levels.count)
@@ -247,14 +252,16 @@ public struct LevelVacuumEngine {
                     }
                 }
                 for o in 0..<offsets {
-                    let d = o - zones.far
                     let f = ((i * offsets + o) * 2 + side) * 3
+                    let (added, pulled, filled) = (flows[f], flows[f + 1], flows[f + 2])
+                    guard added | pulled | filled != 0 else { continue }
                     for frame in 0..<2 {
-                        guard let z = zones.zone(frame == 0 ? d : -d) else { continue }
+                        let z = zoneOf[frame * offsets + o]
+                        guard z >= 0 else { continue }
                         let at = VacuumRow.index(frame: frame, zone: z, side: side, quantity: 0)
-                        base[at + 2] += flows[f]
-                        base[at + 3] += flows[f + 1]
-                        base[at + 4] += flows[f + 2]
+                        base[at + 2] += added
+                        base[at + 3] += pulled
+                        base[at + 4] += filled
                     }
                 }
             }
