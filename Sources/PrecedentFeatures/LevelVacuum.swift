@@ -243,9 +243,10 @@ public struct LevelVacuumEngine {
                                   through: Price(rawValue: level.price + far * tick)) { lvl in
                     let diff = lvl.price.rawValue - level.price
                     guard diff % tick == 0 else { return }
-                    let d = Int(diff / tick)
+                    let o = Int(diff / tick) + zones.far
                     for frame in 0..<2 {
-                        guard let z = zones.zone(frame == 0 ? d : -d) else { continue }
+                        let z = zoneOf[frame * offsets + o]
+                        guard z >= 0 else { continue }
                         let at = VacuumRow.index(frame: frame, zone: z, side: side, quantity: 0)
                         base[at] += Int64(lvl.size)
                         base[at + 1] += Int64(lvl.count)
