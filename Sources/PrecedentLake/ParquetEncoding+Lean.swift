@@ -42,12 +42,7 @@ extension ParquetEncoding {
         return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
             let o = buffer.baseAddress!
             var k = 0
-            func uleb(_ v: UInt64) {
-                var v = v
-                while v >= 0x80 { o[k] = UInt8(truncatingIfNeeded: v) | 0x80; k += 1; v >>= 7 }
-                o[k] = UInt8(v); k += 1
-            }
-            uleb(UInt64(deltaBlock)); uleb(UInt64(deltaMiniblocks)); uleb(UInt64(n)); uleb(zigzag(values.first ?? 0))
+            for v in [UInt64(deltaBlock), UInt64(deltaMiniblocks), UInt64(n), zigzag(values.first ?? 0)] { varint(v, to: o, at: &k) }
             values.withUnsafeBufferPointer { v in
               withUnsafeTemporaryAllocation(of: UInt64.self, capacity: deltaBlock + deltaMiniblocks) { scratch in
                 let d = v.baseAddress!, deltas = scratch.baseAddress!, bitsOf = deltas + deltaBlock
@@ -60,9 +55,9 @@ extension ParquetEncoding {
                     for j in 0..<m {
                         let u = UInt64(bitPattern: delta(d[i &+ j], d[i &+ j &- 1]) &- minDelta) & mask
                         deltas[j] = u
-                        bitsOf[j &>> 5] |= u
+                        bitsOf[j / deltaMiniblock] |= u
                     }
-                    uleb(zigzag(minDelta))
+                    varint(zigzag(minDelta), to: o, at: &k)
                     let widthsAt = k
                     for b in 0..<deltaMiniblocks { o[widthsAt + b] = UInt8(64 - bitsOf[b].leadingZeroBitCount); k += 1 }
                     // Every miniblock that holds a value is written whole (zero padding); later ones not at all.
@@ -102,22 +97,14 @@ extension ParquetEncoding {
     /// loop for both widths (through generics it ran at a third of the speed).
     static func decodeDeltaBinaryPacked(_ data: ArraySlice<UInt8>, count: Int, bits: Int) throws -> [Int64] {
         var p = data.startIndex
+        let what = "DELTA_BINARY_PACKED values"
         func byte() throws -> UInt8 {
-            guard p < data.endIndex else { throw ParquetError("DELTA_BINARY_PACKED values end early") }
+            guard p < data.endIndex else { throw ParquetError("\(what) end early") }
             defer { p += 1 }
             return data[p]
         }
-        func uleb() throws -> UInt64 {
-            var v: UInt64 = 0, shift: UInt64 = 0
-            while true {
-                let b = try byte()
-                guard shift < 64 else { throw ParquetError("DELTA_BINARY_PACKED varint too long") }
-                v |= UInt64(b & 0x7F) << shift
-                if b & 0x80 == 0 { return v }
-                shift += 7
-            }
-        }
-        func signed() throws -> Int64 { let z = try uleb(); return Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1) }
+        func uleb() throws -> UInt64 { try readVarint(data, at: &p, what) }
+        func signed() throws -> Int64 { unzigzag(try uleb()) }
         /// `v` wrapped around to `bits` and sign-extended.
         @inline(__always) func wrap(_ v: Int64) -> Int64 { bits == 64 ? v : Int64(Int32(truncatingIfNeeded: v)) }
         let block = Int(try uleb()), miniblocks = Int(try uleb()), total = Int(try uleb())
@@ -172,8 +159,6 @@ extension ParquetEncoding {
         return out
     }
 
-    static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
-
     // MARK: dictionary
 
     /// A byte-array column as dictionary entries (in order of first appearance; the dictionary
@@ -185,7 +170,6 @@ extension ParquetEncoding {
         var entries = ByteArrayColumn()
         var known: [ArraySlice<UInt8>: UInt32] = [:]
         var single = [UInt32](repeating: .max, count: 256)  // one-byte values, the common case
-        var empty = UInt32.max
         var previous: (range: Range<Int>, code: UInt32)? = nil
         column.offsets.withUnsafeBufferPointer { off in
             for row in 0..<column.count where !column.isNull(row) {
@@ -199,9 +183,6 @@ extension ParquetEncoding {
                     let b = Int(column.bytes[range.lowerBound])
                     if single[b] == .max { single[b] = add() }
                     code = single[b]
-                } else if range.isEmpty {
-                    if empty == .max { empty = add() }
-                    code = empty
                 } else if let p = previous, p.range.count == range.count, column.bytes[p.range] == column.bytes[range] {
                     code = p.code
                 } else if let c = known[column.bytes[range]] {

@@ -12,10 +12,23 @@ enum ParquetEncoding {
     }
 
     static func varint(_ v: UInt64, to out: inout [UInt8]) {
-        var v = v
-        while v >= 0x80 { out.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
-        out.append(UInt8(v))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { buffer in
+            var k = 0
+            varint(v, to: buffer.baseAddress!, at: &k)
+            out.append(contentsOf: buffer[..<k])
+        }
     }
+
+    /// ULEB128 `v` at `out + k` (at most 10 bytes); `k` moves past it.
+    @inline(__always) static func varint(_ v: UInt64, to out: UnsafeMutablePointer<UInt8>, at k: inout Int) {
+        var v = v
+        while v >= 0x80 { out[k] = UInt8(truncatingIfNeeded: v) | 0x80; k += 1; v >>= 7 }
+        out[k] = UInt8(v); k += 1
+    }
+
+    /// Signed integers as unsigned, small magnitudes small (Thrift, DELTA_BINARY_PACKED).
+    @inline(__always) static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
+    @inline(__always) static func unzigzag(_ z: UInt64) -> Int64 { Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1) }
 
     /// Bits needed for definition levels up to `maxLevel`.
     static func bitWidth(_ maxLevel: Int) -> Int {
@@ -136,6 +149,20 @@ enum ParquetEncoding {
 
     // MARK: reading
 
+    /// The ULEB128 varint at `p` in `data`; `p` moves past it. `what` names the data in errors.
+    static func readVarint(_ data: ArraySlice<UInt8>, at p: inout Int, _ what: String) throws -> UInt64 {
+        var v: UInt64 = 0, shift: UInt64 = 0
+        while true {
+            guard p < data.endIndex else { throw ParquetError("\(what) ends early") }
+            let b = data[p]
+            p += 1
+            v |= UInt64(b & 0x7F) << shift
+            if b & 0x80 == 0 { return v }
+            shift += 7
+            guard shift < 64 else { throw ParquetError("\(what): varint too long") }
+        }
+    }
+
     /// Decodes `count` values of `bitWidth` bits from an RLE/bit-packed hybrid run sequence.
     static func hybrid(_ data: ArraySlice<UInt8>, bitWidth: Int, count: Int) throws -> [UInt32] {
         guard (0...32).contains(bitWidth) else { throw ParquetError("bit width \(bitWidth) is invalid") }
@@ -149,14 +176,7 @@ enum ParquetEncoding {
             return data[p]
         }
         while out.count < count {
-            var header: UInt64 = 0, shift: UInt64 = 0
-            while true {
-                let b = try next()
-                header |= UInt64(b & 0x7F) << shift
-                if b & 0x80 == 0 { break }
-                shift += 7
-                guard shift < 64 else { throw ParquetError("RLE header too long") }
-            }
+            let header = try readVarint(data, at: &p, "RLE/bit-packed data")
             if header & 1 == 0 {
                 let run = Int(header >> 1)
                 var value: UInt32 = 0

@@ -10,13 +10,9 @@ struct ThriftWriter {
         case list = 9, set = 10, map = 11, structure = 12
     }
 
-    mutating func varint(_ v: UInt64) {
-        var v = v
-        while v >= 0x80 { bytes.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
-        bytes.append(UInt8(v))
-    }
+    mutating func varint(_ v: UInt64) { ParquetEncoding.varint(v, to: &bytes) }
 
-    mutating func zigzag(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+    mutating func zigzag(_ v: Int64) { varint(ParquetEncoding.zigzag(v)) }
 
     mutating func fieldHeader(_ id: Int16, _ type: FieldType) {
         let delta = id - lastField[lastField.count - 1]
@@ -116,8 +112,7 @@ struct ThriftReader {
     }
 
     private mutating func zigzag() throws -> Int64 {
-        let v = try varint()
-        return Int64(bitPattern: v >> 1) ^ -Int64(bitPattern: v & 1)
+        ParquetEncoding.unzigzag(try varint())
     }
 
     /// Reads one struct (fields until the stop byte).

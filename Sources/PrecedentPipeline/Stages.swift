@@ -163,9 +163,9 @@ public struct BronzeDay: Sendable {
 private struct DayDecoding {
     /// Thrown to stop reading a file at the first record after the trade date.
     struct PastTheDate: Error {}
-    /// What an instrument id is in a file.
-    enum Kind { case outright(String), spread(String), unmapped }
-    enum Slotted { case outright(Int), spread(String), unmapped }
+    /// What an instrument id is in a file: an outright contract (by name, or by its slot in
+    /// `slots`), a spread (by name) or an id the file's symbology does not map.
+    enum Kind<Contract> { case outright(Contract), spread(String), unmapped }
 
     let span: Range<UnixNanos>, analysis: Range<UnixNanos>
     var books: [InstrumentID: OrderBook] = [:]
@@ -180,14 +180,14 @@ private struct DayDecoding {
     var slotOf: [String: Int] = [:]
     // Per file: its path, what an instrument id not seen in it yet is, the ids seen.
     var path = ""
-    var classify: (InstrumentID, UnixNanos) -> Kind = { _, _ in .unmapped }
-    var kinds: [InstrumentID: Slotted] = [:]
-    var lastID: InstrumentID? = nil, lastKind = Slotted.unmapped
+    var classify: (InstrumentID, UnixNanos) -> Kind<String> = { _, _ in .unmapped }
+    var kinds: [InstrumentID: Kind<Int>] = [:]
+    var lastID: InstrumentID? = nil, lastKind = Kind<Int>.unmapped
     var previous = UnixNanos(rawValue: 0)
 
     init(span: Range<UnixNanos>, analysis: Range<UnixNanos>) { self.span = span; self.analysis = analysis }
 
-    mutating func beginFile(_ path: String, classify: @escaping (InstrumentID, UnixNanos) -> Kind) {
+    mutating func beginFile(_ path: String, classify: @escaping (InstrumentID, UnixNanos) -> Kind<String>) {
         self.path = path; self.classify = classify
         kinds = [:]; lastID = nil; lastKind = .unmapped; previous = UnixNanos(rawValue: 0)
     }
@@ -216,7 +216,7 @@ private struct DayDecoding {
         previous = ts
         guard ts < span.upperBound else { throw PastTheDate() }
         let id = m.hd.instrumentID
-        let kind: Slotted
+        let kind: Kind<Int>
         if id == lastID { kind = lastKind } else if let known = kinds[id] { kind = known } else {
             switch classify(id, ts) {
             case .outright(let contract): kind = .outright(slot(contract))
