@@ -10,8 +10,8 @@ struct ParquetCommand: ParsableCommand {
         commandName: "parquet",
         abstract: "Inspect Parquet files: schema, rows, statistics.",
         discussion: """
-            Reads flat Parquet files written by Precedent, pyarrow, DuckDB and others: PLAIN and \
-            dictionary encodings, data pages v1 and v2, uncompressed, snappy, gzip or zstd.
+            Reads flat Parquet files written by Precedent, pyarrow, DuckDB and others: PLAIN, \
+            dictionary and DELTA_BINARY_PACKED encodings, data pages v1 and v2, uncompressed, snappy, gzip or zstd.
             """,
         subcommands: [Schema.self, Cat.self, Stats.self, ExportSchema.self])
 
