@@ -32,10 +32,6 @@ extension ParquetEncoding {
     static func deltaBinaryPacked(_ values: [Int64], bits: Int) -> [UInt8] {
         let n = values.count
         let mask: UInt64 = bits == 64 ? .max : (1 << UInt64(bits)) - 1
-        /// `a − b` wrapped around in `bits`, sign-extended.
-        @inline(__always) func delta(_ a: Int64, _ b: Int64) -> Int64 {
-            bits == 64 ? a &- b : Int64(Int32(truncatingIfNeeded: a &- b))
-        }
         // Worst case: the header, then per block its minimum, widths and 128 values of full width.
         let blocks = max(0, n - 1 + deltaBlock - 1) / deltaBlock
         let capacity = 4 * 10 + blocks * (10 + deltaMiniblocks + deltaBlock * 8) + 8
@@ -44,38 +40,62 @@ extension ParquetEncoding {
             var k = 0
             for v in [UInt64(deltaBlock), UInt64(deltaMiniblocks), UInt64(n), zigzag(values.first ?? 0)] { varint(v, to: o, at: &k) }
             values.withUnsafeBufferPointer { v in
-              withUnsafeTemporaryAllocation(of: UInt64.self, capacity: deltaBlock + deltaMiniblocks) { scratch in
-                let d = v.baseAddress!, deltas = scratch.baseAddress!, bitsOf = deltas + deltaBlock
+              withUnsafeTemporaryAllocation(of: UInt64.self, capacity: deltaBlock) { scratch in
+                let d = v.baseAddress!, deltas = scratch.baseAddress!
                 var i = 1
                 while i < n {
                     let m = min(deltaBlock, n - i)
+                    // The deltas and their minimum in one pass (a loop per width, no test per value).
                     var minDelta = Int64.max
-                    for j in 0..<m { minDelta = min(minDelta, delta(d[i &+ j], d[i &+ j &- 1])) }
-                    for b in 0..<deltaMiniblocks { bitsOf[b] = 0 }
-                    for j in 0..<m {
-                        let u = UInt64(bitPattern: delta(d[i &+ j], d[i &+ j &- 1]) &- minDelta) & mask
-                        deltas[j] = u
-                        bitsOf[j / deltaMiniblock] |= u
+                    if bits == 64 {
+                        for j in 0..<m { let x = d[i &+ j] &- d[i &+ j &- 1]; deltas[j] = UInt64(bitPattern: x); minDelta = min(minDelta, x) }
+                    } else {
+                        for j in 0..<m {
+                            let x = Int64(Int32(truncatingIfNeeded: d[i &+ j] &- d[i &+ j &- 1]))
+                            deltas[j] = UInt64(bitPattern: x); minDelta = min(minDelta, x)
+                        }
                     }
+                    // Minus the minimum, within `bits`; each miniblock's width from the OR of its values.
+                    // A partly filled miniblock is padded with zeros and written whole; later ones not at all.
+                    let base = UInt64(bitPattern: minDelta), used = (m + deltaMiniblock - 1) / deltaMiniblock
+                    for j in m..<used * deltaMiniblock { deltas[j] = base }
                     varint(zigzag(minDelta), to: o, at: &k)
                     let widthsAt = k
-                    for b in 0..<deltaMiniblocks { o[widthsAt + b] = UInt8(64 - bitsOf[b].leadingZeroBitCount); k += 1 }
-                    // Every miniblock that holds a value is written whole (zero padding); later ones not at all.
-                    for b in 0..<deltaMiniblocks where b * deltaMiniblock < m {
+                    for b in 0..<deltaMiniblocks {
+                        var any: UInt64 = 0
+                        if b < used {
+                            for j in b * deltaMiniblock..<(b + 1) * deltaMiniblock {
+                                let u = (deltas[j] &- base) & mask
+                                deltas[j] = u
+                                any |= u
+                            }
+                        }
+                        o[widthsAt + b] = UInt8(64 - any.leadingZeroBitCount)
+                    }
+                    k += deltaMiniblocks
+                    for b in 0..<used {
                         let w = Int(o[widthsAt + b])
+                        let values = deltas + b * deltaMiniblock
+                        if w == 64 {
+                            for j in 0..<deltaMiniblock { (UnsafeMutableRawPointer(o) + k).storeBytes(of: values[j].littleEndian, as: UInt64.self); k &+= 8 }
+                            continue
+                        }
+                        // A 64-bit window: full words are stored as they fill; w < 64 here, so a value
+                        // that completes a word always started in it (`held` > 0).
                         var acc: UInt64 = 0, held = 0
-                        for j in b * deltaMiniblock..<(b + 1) * deltaMiniblock {
-                            let u = j < m ? deltas[j] : 0
+                        for j in 0..<deltaMiniblock {
+                            let u = values[j]
                             acc |= u &<< UInt64(held)
                             held &+= w
                             if held >= 64 {
                                 (UnsafeMutableRawPointer(o) + k).storeBytes(of: acc.littleEndian, as: UInt64.self)
                                 k &+= 8
                                 held &-= 64
-                                acc = held == 0 ? 0 : u &>> UInt64(w &- held)
+                                acc = u &>> UInt64(w &- held)
                             }
                         }
-                        while held > 0 { o[k] = UInt8(truncatingIfNeeded: acc); k += 1; acc >>= 8; held -= 8 }
+                        // 32 values of w bits fill 4w bytes: what is left is whole bytes.
+                        while held > 0 { o[k] = UInt8(truncatingIfNeeded: acc); k &+= 1; acc >>= 8; held &-= 8 }
                     }
                     i += m
                 }
