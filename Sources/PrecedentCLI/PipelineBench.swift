@@ -24,8 +24,11 @@ struct PipelineBench: ParsableCommand {
             thread while the silver stages compute from the same records in memory); --stage-by-stage runs \
             the bronze layer and then the silver layer, which reads bronze back. \
             book_only applies the same records (decoded once into memory) to fresh books, the figure the \
-            pipeline target is stated against (≥ 0.5×); its passes alternate with the pipeline's, so both \
-            see the same machine. Also printed: seconds per stage (best pass) and peak RSS.
+            pipeline target is stated against (≥ 0.5×). files_to_books is the least any pass from these files \
+            to silver must do: decompress and decode each file once and apply its records to books (zstd on a \
+            second thread, as the pipeline reads), writing nothing; its ratio to book_only is the ceiling of \
+            the pipeline's. The three kinds of pass alternate, so all see the same machine. Also printed: \
+            seconds per stage (best pass) and peak RSS.
 
             Example:
               precedent bench pipeline ../shared/data/dbn/cme/esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst \\
@@ -57,7 +60,7 @@ struct PipelineBench: ParsableCommand {
         // Pipeline and book-only passes alternate, so that both figures see the same state of a
         // machine whose speed drifts (on this VM by a third within minutes); best of each.
         var best = Double.infinity, bestStages: [RunReport.StageTotals] = [], rows = 0
-        var bookBest = Double.infinity
+        var bookBest = Double.infinity, filesBest = Double.infinity
         var resting = 0
         for _ in 0..<self.repeat {
             for layer in ["bronze", "silver", "gold"] { try? FileManager.default.removeItem(atPath: "\(scratch)/\(layer)") }
@@ -83,15 +86,29 @@ struct PipelineBench: ParsableCommand {
             for m in records { books.apply(m) }
             bookBest = min(bookBest, Double(monotonicNanos() - bookStart) / 1e9)
             resting = books.all.reduce(0) { $0 + $1.orderCount }
+
+            // The floor of any raw → silver pass: each file decompressed, decoded and replayed once.
+            let filesStart = monotonicNanos()
+            var fileBooks = MarketBooks()
+            for f in files {
+                try DBNFileReader(path: f, decompressAhead: true).forEachRecord { ref in if let m = ref.mbo { fileBooks.apply(m) } }
+            }
+            filesBest = min(filesBest, Double(monotonicNanos() - filesStart) / 1e9)
+            guard fileBooks.all.reduce(0, { $0 + $1.orderCount }) == resting else {
+                throw ValidationError("replaying the files and the records in memory ended with different books")
+            }
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let pipelineRate = Double(records.count) / best, bookRate = Double(records.count) / bookBest
+        let filesRate = Double(records.count) / filesBest
         if json {
             let stageFields = bestStages.map { ("\($0.stage)_seconds", String($0.seconds)) }
             print(JSONText.object([("tool", "\"precedent\""), ("events", String(records.count)), ("silver_rows", String(rows)),
                                    ("pipeline_events_per_second", String(pipelineRate)), ("book_only_events_per_second", String(bookRate)),
-                                   ("ratio", String(pipelineRate / bookRate)), ("workers", String(workers)), ("peak_rss_kb", String(usage.ru_maxrss))] + stageFields))
+                                   ("ratio", String(pipelineRate / bookRate)),
+                                   ("files_to_books_events_per_second", String(filesRate)), ("files_to_books_ratio", String(filesRate / bookRate)),
+                                   ("workers", String(workers)), ("peak_rss_kb", String(usage.ru_maxrss))] + stageFields))
         } else {
             print("\(files.count) file(s), \(grouped(records.count)) MBO events, best of \(self.repeat) passes:")
             print("  pipeline (raw → bronze → selection, levels → silver, \(grouped(rows)) silver rows, \(workers) worker(s)): "
@@ -100,6 +117,8 @@ struct PipelineBench: ParsableCommand {
             print("  book only (records in memory, \(resting) orders resting at the end): "
                   + String(format: "%.4f s, %@ events/s", bookBest, grouped(Int(bookRate))))
             print(String(format: "  ratio pipeline / book only: %.3f× (target ≥ 0.5×)", pipelineRate / bookRate))
+            print("  files → books only (each file decompressed, decoded and replayed once; nothing written): "
+                  + String(format: "%.4f s, %@ events/s, %.3f× book only — the ceiling of the ratio above", filesBest, grouped(Int(filesRate)), filesRate / bookRate))
             print("  peak RSS: \(usage.ru_maxrss / 1024) MB")
         }
     }
