@@ -8,7 +8,9 @@ Issue 5 asks the pipeline (raw .dbn.zst -> bronze -> selection, levels -> silver
 replay into books in memory. This script measures, in one run:
 
 1. Precedent: `precedent bench pipeline FILES --json` (best pass; book-only passes alternate
-   with the pipeline's), hence the budget a pass must fit for 0.5x.
+   with the pipeline's), hence the budget a pass must fit for 0.5x; and in the same run its
+   files-to-books pass, the least any raw -> silver pass does (each file decompressed, decoded
+   and replayed into books once, nothing written).
 2. The peer: the partitions such a pass writes (made by `precedent run --layer bronze`, then
    `--layer silver`, in a scratch lake) read into Arrow tables and written again by pyarrow
    with the same codec (zstd level 1) and row groups, on one thread, into memory (no file, no
@@ -114,6 +116,9 @@ def main():
     print(f"{a.input}: {len(files)} file(s), {events:,} MBO events; best of {a.runs} runs x {a.repeat} passes")
     print(f"  book only (records in memory, one thread)      {book_s * 1e3:8.2f} ms")
     print(f"  0.5x budget for a whole pass (2 x book only)   {budget * 1e3:8.2f} ms")
+    floor_s = events / best["files_to_books_events_per_second"]
+    print(f"  Precedent, files -> books only (nothing written) {floor_s * 1e3:6.2f} ms = {floor_s / budget:.2f}x the budget,"
+          f" {budget * 1e3 - floor_s * 1e3:.2f} ms left for bronze, selection, levels, silver and their files")
     print(f"  Precedent, whole pass (decode, compute, write) {pass_s * 1e3:8.2f} ms   ratio {book_s / pass_s:.3f}x book only")
     print(f"  pyarrow, only writing the pass's {len(outputs)} files, one thread, into memory:")
     width = max(len(o[0]) for o in outputs)

@@ -138,16 +138,26 @@ extension ParquetCompression {
     }
 }
 
-/// zstd compression and decompression contexts, reused across the pages of one file
-/// (creating them is cheap; their work memory is allocated on first use).
+/// zstd compression and decompression contexts, reused across the pages of one file, each
+/// created on first use (a writer never decompresses and a reader never compresses; creating a
+/// decompression context for each writer cost more than a small partition's pages).
 /// Not thread-safe: a context is used by one thread at a time (the writer hands each
 /// concurrent page encoder its own).
 final class ZstdContext: @unchecked Sendable {
-    let compression: OpaquePointer? = ZSTD_createCCtx()
-    let decompression: OpaquePointer? = ZSTD_createDCtx()
+    private var cctx: OpaquePointer?, dctx: OpaquePointer?
+
+    var compression: OpaquePointer? {
+        if cctx == nil { cctx = ZSTD_createCCtx() }
+        return cctx
+    }
+
+    var decompression: OpaquePointer? {
+        if dctx == nil { dctx = ZSTD_createDCtx() }
+        return dctx
+    }
 
     deinit {
-        ZSTD_freeCCtx(compression)
-        ZSTD_freeDCtx(decompression)
+        ZSTD_freeCCtx(cctx)  // both accept nil
+        ZSTD_freeDCtx(dctx)
     }
 }
