@@ -80,8 +80,8 @@ extension ParquetEncoding {
                             for j in 0..<deltaMiniblock { (UnsafeMutableRawPointer(o) + k).storeBytes(of: values[j].littleEndian, as: UInt64.self); k &+= 8 }
                             continue
                         }
-                        // A 64-bit window: full words are stored as they fill; w < 64 here, so a value
-                        // that completes a word always started in it (`held` > 0).
+                        // A 64-bit window, stored as each word fills; the bits of the value that fills it
+                        // and did not fit carry over (none when it ends the word: u >> w is 0 for w < 64).
                         var acc: UInt64 = 0, held = 0
                         for j in 0..<deltaMiniblock {
                             let u = values[j]
