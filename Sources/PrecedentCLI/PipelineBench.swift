@@ -19,7 +19,7 @@ struct PipelineBench: ParsableCommand {
             stages (bronze, selection, levels, silver) with --workers workers (default 1; as in `precedent run`, \
             zstd work also uses the other cores: raw files are decompressed ahead of decoding and large row \
             groups are compressed and read column by column in parallel). events_per_second = MBO records in \
-            the files / pass time. In the same process, \
+            the files / pass time. \
             By default the run goes date by date as `precedent run --layer all` does (bronze written on one \
             thread while the silver stages compute from the same records in memory); --stage-by-stage runs \
             the bronze layer and then the silver layer, which reads bronze back. \
