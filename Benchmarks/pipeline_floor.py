@@ -16,11 +16,13 @@ replay into books in memory. This script measures, in one run:
    with the same codec (zstd level 1) and row groups, on one thread, into memory (no file, no
    fsync), best of `--repeat` writes of each, the faster of dictionary and PLAIN pages. That
    is the least time pyarrow needs just to *write* the outputs from ready-made columns: no
-   decoding, no book, no features. Runs alternate 1 and 2; best of each.
+   decoding, no book, no features. The same again without compression, the cheapest codec
+   any lake could choose. Runs alternate 1 and 2; best of each.
 
 It prints both against the budget. If pyarrow's write-only time, even split perfectly over
 the machine's cores, exceeds the budget, no pipeline that writes these files at pyarrow's speed
-can meet the target on this input. Inputs: `es` (the two ESH4 files of the sample, trade dates
+can meet the target on this input; the uncompressed figure says how much of that a cheaper
+codec would change. Inputs: `es` (the two ESH4 files of the sample, trade dates
 2023-12-25 and 12-26) or `amzn` (the LOBSTER AMZN day imported to DBN by scripts/demo.sh).
 """
 import argparse
@@ -85,34 +87,39 @@ def main():
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
-    def write(schema, groups, dictionary):
+    codecs = {"zstd": dict(compression="zstd", compression_level=1), "none": dict(compression="none")}
+
+    def write(schema, groups, dictionary, codec):
         buf = io.BytesIO()
-        with pq.ParquetWriter(buf, schema, compression="zstd", compression_level=1, use_dictionary=dictionary) as w:
+        with pq.ParquetWriter(buf, schema, use_dictionary=dictionary, **codecs[codec]) as w:
             for g in groups:
                 w.write_table(g, row_group_size=max(1, g.num_rows))
 
     # Runs alternate Precedent's benchmark and pyarrow's writes, so both see the same state of
     # a machine whose speed drifts; best of each.
-    best, written = None, [float("inf")] * len(outputs)
+    best = None
+    written = {codec: [float("inf")] * len(outputs) for codec in codecs}
     for _ in range(a.runs):
         r = json.loads(subprocess.run([a.binary, "bench", "pipeline", *files, "--symbol", symbol, "--config", a.config,
                                        "--repeat", str(a.repeat), "--json"],
                                       check=True, capture_output=True, text=True).stdout)
         if best is None or r["pipeline_events_per_second"] > best["pipeline_events_per_second"]:
             best = r
-        for k, (_, _, _, schema, groups) in enumerate(outputs):
-            for dictionary in (False, True):
-                for _ in range(a.repeat):
-                    start = time.perf_counter()
-                    write(schema, groups, dictionary)
-                    written[k] = min(written[k], time.perf_counter() - start)
+        for codec, times in written.items():
+            for k, (_, _, _, schema, groups) in enumerate(outputs):
+                for dictionary in (False, True):
+                    for _ in range(a.repeat):
+                        start = time.perf_counter()
+                        write(schema, groups, dictionary, codec)
+                        times[k] = min(times[k], time.perf_counter() - start)
     events = best["events"]
     pass_s = events / best["pipeline_events_per_second"]
     book_s = events / best["book_only_events_per_second"]
     budget = 2 * book_s
 
     cores = os.cpu_count() or 1
-    total = sum(written)
+    total = sum(written["zstd"])
+    plain_total = sum(written["none"])
     print(f"{a.input}: {len(files)} file(s), {events:,} MBO events; best of {a.runs} runs x {a.repeat} passes")
     print(f"  book only (records in memory, one thread)      {book_s * 1e3:8.2f} ms")
     print(f"  0.5x budget for a whole pass (2 x book only)   {budget * 1e3:8.2f} ms")
@@ -120,13 +127,14 @@ def main():
     print(f"  Precedent, files -> books only (nothing written) {floor_s * 1e3:6.2f} ms = {floor_s / budget:.2f}x the budget,"
           f" {budget * 1e3 - floor_s * 1e3:.2f} ms left for bronze, selection, levels, silver and their files")
     print(f"  Precedent, whole pass (decode, compute, write) {pass_s * 1e3:8.2f} ms   ratio {book_s / pass_s:.3f}x book only")
-    print(f"  pyarrow, only writing the pass's {len(outputs)} files, one thread, into memory:")
+    print(f"  pyarrow, only writing the pass's {len(outputs)} files, one thread, into memory (zstd 1 | no compression):")
     width = max(len(o[0]) for o in outputs)
-    for (name, n, cols, _, _), s in zip(outputs, written):
-        print(f"    {name:<{width}} {n:>7,} rows x {cols:>3} cols {s * 1e3:8.2f} ms")
-    print(f"    {'total':<{width}} {'':23} {total * 1e3:8.2f} ms"
-          f" = {total / budget:.2f}x the budget; split over {cores} cores {total / cores * 1e3:.2f} ms"
-          f" = {total / cores / budget:.2f}x")
+    for (name, n, cols, _, _), s, u in zip(outputs, written["zstd"], written["none"]):
+        print(f"    {name:<{width}} {n:>7,} rows x {cols:>3} cols {s * 1e3:8.2f} ms | {u * 1e3:6.2f} ms")
+    for label, t in (("total, zstd 1", total), ("total, no compression", plain_total)):
+        print(f"    {label:<{width}} {'':23} {t * 1e3:8.2f} ms"
+              f" = {t / budget:.2f}x the budget; split over {cores} cores {t / cores * 1e3:.2f} ms"
+              f" = {t / cores / budget:.2f}x")
     print(f"  Precedent's whole pass / pyarrow's write-only time: {pass_s / total:.2f}")
 
 
