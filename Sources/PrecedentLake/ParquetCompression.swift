@@ -79,6 +79,30 @@ extension ParquetCompression {
     /// Decompresses a page whose uncompressed size is known from its header.
     func decompress(_ input: ArraySlice<UInt8>, uncompressedSize: Int, zstd context: ZstdContext? = nil) throws -> [UInt8] {
         guard uncompressedSize >= 0, uncompressedSize < 1 << 31 else { throw ParquetError("page size \(uncompressedSize) is invalid") }
+        // A damaged header must not make a few bytes allocate gigabytes: the size is checked
+        // against what the compressed bytes can hold before anything is allocated.
+        switch self {
+        case .zstd:
+            // A zstd block (3-byte header, at least 1 byte) holds at most 128 KiB.
+            guard uncompressedSize <= (input.count / 3 + 1) << 17 else {
+                throw ParquetError("corrupt zstd page: \(input.count) bytes cannot hold the \(uncompressedSize) its header says")
+            }
+        case .snappy:
+            var stated = 0
+            let ok = input.withUnsafeBytes {
+                snappy_uncompressed_length($0.baseAddress?.assumingMemoryBound(to: CChar.self), $0.count, &stated) == SNAPPY_OK
+            }
+            guard ok, stated == uncompressedSize else {
+                throw ParquetError("corrupt snappy page: it states \(ok ? "\(stated) bytes" : "no valid size"), its header \(uncompressedSize)")
+            }
+        case .gzip:
+            // DEFLATE expands at most 1032-fold.
+            guard uncompressedSize <= input.count * 1032 + 1024 else {
+                throw ParquetError("corrupt gzip page: \(input.count) bytes cannot hold the \(uncompressedSize) its header says")
+            }
+        case .none:
+            break
+        }
         if self == .zstd {
             var n = 0
             let out = [UInt8](unsafeUninitializedCapacity: uncompressedSize) { o, initialized in

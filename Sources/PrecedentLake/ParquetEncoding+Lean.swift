@@ -127,13 +127,17 @@ extension ParquetEncoding {
         func signed() throws -> Int64 { unzigzag(try uleb()) }
         /// `v` wrapped around to `bits` and sign-extended.
         @inline(__always) func wrap(_ v: Int64) -> Int64 { bits == 64 ? v : Int64(Int32(truncatingIfNeeded: v)) }
-        let block = Int(try uleb()), miniblocks = Int(try uleb()), total = Int(try uleb())
-        guard block > 0, block % 128 == 0, miniblocks > 0, block % miniblocks == 0, (block / miniblocks) % 32 == 0 else {
-            throw ParquetError("DELTA_BINARY_PACKED header is invalid (block \(block), miniblocks \(miniblocks))")
+        let blockRaw = try uleb(), miniblocksRaw = try uleb(), totalRaw = try uleb()
+        // Each miniblock's width takes a byte of the page, and a miniblock holds at most 2^20 values
+        // here (writers use 32 or 64), so no size computed below can overflow.
+        guard blockRaw > 0, blockRaw % 128 == 0, miniblocksRaw > 0, miniblocksRaw <= UInt64(data.count),
+              blockRaw % miniblocksRaw == 0, (blockRaw / miniblocksRaw) % 32 == 0, blockRaw / miniblocksRaw <= 1 << 20 else {
+            throw ParquetError("DELTA_BINARY_PACKED header is invalid (block \(blockRaw), miniblocks \(miniblocksRaw))")
         }
-        guard total == count else {
-            throw ParquetError("DELTA_BINARY_PACKED page holds \(total) values where \(count) are expected")
+        guard totalRaw == UInt64(max(count, 0)), count >= 0 else {
+            throw ParquetError("DELTA_BINARY_PACKED page holds \(totalRaw) values where \(count) are expected")
         }
+        let block = Int(blockRaw), miniblocks = Int(miniblocksRaw), total = count
         let perMiniblock = block / miniblocks
         var out: [Int64] = []
         out.reserveCapacity(total)

@@ -166,6 +166,7 @@ enum ParquetEncoding {
     /// Decodes `count` values of `bitWidth` bits from an RLE/bit-packed hybrid run sequence.
     static func hybrid(_ data: ArraySlice<UInt8>, bitWidth: Int, count: Int) throws -> [UInt32] {
         guard (0...32).contains(bitWidth) else { throw ParquetError("bit width \(bitWidth) is invalid") }
+        guard count >= 0 else { throw ParquetError("RLE/bit-packed data: \(count) values asked for") }
         var out: [UInt32] = []
         out.reserveCapacity(count)
         var p = data.startIndex
@@ -183,9 +184,17 @@ enum ParquetEncoding {
                 for k in 0..<byteWidth { value |= UInt32(try next()) << (8 * UInt32(k)) }
                 out.append(contentsOf: repeatElement(value, count: min(run, count - out.count)))
             } else {
-                let values = Int(header >> 1) * 8
-                let bytes = values * bitWidth / 8
-                guard p + bytes <= data.endIndex else { throw ParquetError("bit-packed run ends early") }
+                // Groups of 8 values, `bitWidth` bytes each, all present even past `count`.
+                let groups = header >> 1
+                let values: Int, bytes: Int
+                if bitWidth == 0 {
+                    values = groups > UInt64(Int.max / 8) ? Int.max : Int(groups) * 8
+                    bytes = 0
+                } else {
+                    guard groups <= UInt64(data.endIndex - p) / UInt64(bitWidth) else { throw ParquetError("bit-packed run ends early") }
+                    values = Int(groups) * 8
+                    bytes = Int(groups) * bitWidth
+                }
                 // A 64-bit window refilled a byte at a time (widths are at most 32 bits).
                 var acc: UInt64 = 0, held = 0, q = p
                 let mask: UInt64 = (1 << UInt64(bitWidth)) - 1
@@ -236,6 +245,9 @@ enum ParquetEncoding {
 
     /// Decodes `count` PLAIN values of `type` (non-null values only).
     static func decodePlain(_ data: ArraySlice<UInt8>, type: ParquetPhysicalType, count: Int) throws -> PlainValues {
+        // Every value takes at least a bit (booleans), 4 bytes (byte arrays' lengths) or its width.
+        let least = type == .boolean ? 1 : type == .byteArray ? 32 : type == .int64 || type == .double ? 64 : 32
+        guard count >= 0, count <= data.count * 8 / least else { throw ParquetError("PLAIN values end early") }
         var p = data.startIndex
         func need(_ n: Int) throws {
             guard n >= 0, p + n <= data.endIndex else { throw ParquetError("PLAIN values end early") }

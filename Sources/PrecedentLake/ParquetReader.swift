@@ -49,13 +49,19 @@ public struct ParquetReader {
         var fields: [ParquetField] = []
         var leaves: [(top: Int, field: ParquetField, maxLevel: Int, groupNullable: Bool)] = []
         var i = 1
-        for _ in 0..<Int(root[5]?.int ?? 0) {
+        let declared = root[5]?.int ?? 0
+        guard declared >= 0, declared < schema.count else {
+            throw ParquetError("schema root declares \(declared) fields but the schema has \(schema.count - 1) elements", file: name)
+        }
+        for _ in 0..<Int(declared) {
             guard i < schema.count else { throw ParquetError("schema lists fewer elements than it declares", file: name) }
             let e = schema[i]
-            let n = Int(e[5]?.int ?? 0)
+            let children = e[5]?.int ?? 0
             i += 1
+            guard children >= 0, children <= schema.count - i else { throw ParquetError("malformed group in the schema", file: name) }
+            let n = Int(children)
             if n > 0 {
-                guard let gname = e[4]?.string, i + n <= schema.count else { throw ParquetError("malformed group in the schema", file: name) }
+                guard let gname = e[4]?.string else { throw ParquetError("malformed group in the schema", file: name) }
                 guard (e[3]?.int ?? 0) != 2 else { throw ParquetError("repeated groups (lists) are not supported yet", file: name, column: gname) }
                 let children = try schema[i..<i + n].map { try Self.field($0, file: name) }
                 i += n
@@ -80,7 +86,7 @@ public struct ParquetReader {
 
     static func field(_ e: ThriftValue, file: String) throws -> ParquetField {
         guard let name = e[4]?.string else { throw ParquetError("schema element without a name", file: file) }
-        guard e[5] == nil || e[5]?.int == 0, let t = e[1]?.int, let type = ParquetPhysicalType(rawValue: Int32(t)) else {
+        guard e[5] == nil || e[5]?.int == 0, let t = e[1]?.int, let raw = Int32(exactly: t), let type = ParquetPhysicalType(rawValue: raw) else {
             throw ParquetError("nested or untyped schema element", file: file, column: name)
         }
         guard (e[3]?.int ?? 0) != 2 else { throw ParquetError("repeated columns are not supported yet", file: file, column: name) }
@@ -92,7 +98,10 @@ public struct ParquetReader {
                 let unit: ParquetTimeUnit = ts[2]?[1] != nil ? .millis : ts[2]?[2] != nil ? .micros : .nanos
                 logical = .timestamp(unit, utc: ts[1]?.bool ?? false)
             } else if let i = l[10] {
-                logical = .integer(bits: Int8(i[1]?.int ?? 0), signed: i[2]?.bool ?? true)
+                guard let bits = Int8(exactly: i[1]?.int ?? 0), [8, 16, 32, 64].contains(bits) else {
+                    throw ParquetError("integer annotation with \(i[1]?.int ?? 0) bits", file: file, column: name)
+                }
+                logical = .integer(bits: bits, signed: i[2]?.bool ?? true)
             }
         } else if let c = e[6]?.int {
             switch c {
@@ -128,11 +137,12 @@ public struct ParquetReader {
     }
 
     public func chunkInfo(rowGroup g: Int, column c: Int) -> ChunkInfo? {
-        guard let chunk = rowGroups[g][1]?.list?[c], let m = chunk[3] else { return nil }
+        guard rowGroups.indices.contains(g), let chunks = rowGroups[g][1]?.list, chunks.indices.contains(c),
+              let m = chunks[c][3] else { return nil }
         let st = m[12]
         return ChunkInfo(values: Int(m[5]?.int ?? 0), nullCount: st?[3]?.int.map(Int.init),
                          min: st?[6]?.binary ?? st?[2]?.binary, max: st?[5]?.binary ?? st?[1]?.binary,
-                         compression: m[4]?.int.flatMap { ParquetCompression(rawValue: Int32($0)) },
+                         compression: m[4]?.int.flatMap { Int32(exactly: $0) }.flatMap { ParquetCompression(rawValue: $0) },
                          compressedSize: Int(m[7]?.int ?? 0), uncompressedSize: Int(m[6]?.int ?? 0),
                          rows: Int(rowGroups[g][3]?.int ?? 0))
     }
@@ -248,7 +258,8 @@ public struct ParquetReader {
     private static func readChunk(_ chunk: ThriftValue, field: ParquetField, maxLevel: Int, data: [UInt8], zstd: ZstdContext) throws -> (ParquetColumn, [UInt32]?) {
         guard let meta = chunk[3], let codecRaw = meta[4]?.int, let total = meta[5]?.int,
               let dataOffset = meta[9]?.int else { throw ParquetError("column chunk without metadata") }
-        guard let codec = ParquetCompression(rawValue: Int32(codecRaw)) else {
+        guard total >= 0 else { throw ParquetError("column chunk declares \(total) values") }
+        guard let codec = Int32(exactly: codecRaw).flatMap({ ParquetCompression(rawValue: $0) }) else {
             throw ParquetError("compression codec \(codecRaw) is not supported (none, snappy, gzip, zstd are)")
         }
         var position = Int(meta[11]?.int ?? dataOffset)
@@ -266,51 +277,70 @@ public struct ParquetReader {
                 throw ParquetError("corrupt page header: \(e.message)", offset: e.offset)
             }
             guard let type = header[1]?.int, let uncompressed = header[2]?.int, let compressed = header[3]?.int,
-                  compressed >= 0, r.position + Int(compressed) <= data.count
+                  compressed >= 0, compressed <= data.count - r.position
             else { throw ParquetError("page header is incomplete or runs past the end", offset: position) }
+            let pageStart = position
+            // A page's values (nulls included) lie within what the chunk declares; the format
+            // stores the count as a 32-bit integer.
+            func values(_ n: Int64?) throws -> Int {
+                guard let n, n >= 0, n <= total - seen, n <= Int32.max else {
+                    throw ParquetError("page declares \(n.map(String.init) ?? "no") values where the column chunk has \(total - seen) left",
+                                       offset: pageStart)
+                }
+                return Int(n)
+            }
+            func encodingOf(_ e: Int64?) throws -> Int32 {
+                guard let e, let v = Int32(exactly: e) else { throw ParquetError("page without a valid encoding", offset: pageStart) }
+                return v
+            }
             let body = data[r.position..<r.position + Int(compressed)]
             position = r.position + Int(compressed)
             switch type {
             case 2:  // dictionary page
-                let n = Int(header[7]?[1]?.int ?? 0)
+                guard let entries = header[7]?[1]?.int, entries >= 0, entries <= Int32.max else {
+                    throw ParquetError("dictionary page without a valid entry count", offset: pageStart)
+                }
+                let n = Int(entries)
                 let raw = try codec.decompress(body, uncompressedSize: Int(uncompressed), zstd: zstd)
                 dictionary = try ParquetEncoding.decodePlain(raw[...], type: field.type, count: n)
             case 0:  // data page v1: [levels with length][values], all compressed
-                guard let h = header[5], let n = h[1]?.int, let encoding = h[2]?.int else { throw ParquetError("data page without its header") }
+                guard let h = header[5] else { throw ParquetError("data page without its header", offset: pageStart) }
+                let n = try values(h[1]?.int), encoding = try encodingOf(h[2]?.int)
                 let raw = try codec.decompress(body, uncompressedSize: Int(uncompressed), zstd: zstd)
                 var p = 0
-                var present = [Bool](repeating: true, count: Int(n))
+                var present = [Bool](repeating: true, count: n)
                 if maxLevel > 0 {
                     guard raw.count >= 4 else { throw ParquetError("definition levels missing") }
                     let len = Int(UInt32(raw[0]) | UInt32(raw[1]) << 8 | UInt32(raw[2]) << 16 | UInt32(raw[3]) << 24)
                     guard 4 + len <= raw.count else { throw ParquetError("definition levels run past the page") }
-                    let levels = try ParquetEncoding.hybrid(raw[4..<4 + len], bitWidth: width, count: Int(n))
+                    let levels = try ParquetEncoding.hybrid(raw[4..<4 + len], bitWidth: width, count: n)
                     present = levels.map { Int($0) == maxLevel }
                     allLevels? += levels
                     p = 4 + len
                 }
                 let column: ParquetColumn
-                if Int32(encoding) == ParquetEncoding.plain, let fast = try ParquetEncoding.decodePlainRows(
-                    raw[p...], type: field.type, present: maxLevel > 0 ? present : nil, rows: Int(n)) {
+                if encoding == ParquetEncoding.plain, let fast = try ParquetEncoding.decodePlainRows(
+                    raw[p...], type: field.type, present: maxLevel > 0 ? present : nil, rows: n) {
                     column = fast
                 } else {
-                    let values = try decodeValues(raw[p...], encoding: Int32(encoding), count: present.lazy.filter { $0 }.count,
+                    let values = try decodeValues(raw[p...], encoding: encoding, count: present.lazy.filter { $0 }.count,
                                                   field: field, dictionary: dictionary)
-                    column = ParquetColumn.expand(values, present: present)
+                    column = try ParquetColumn.expand(values, present: present)
                 }
                 out = out.count == 0 ? column : out.appending(column)
-                seen += n
+                seen += Int64(n)
             case 3:  // data page v2: levels uncompressed, then (maybe compressed) values
-                guard let h = header[8], let n = h[1]?.int, let nulls = h[2]?.int, let encoding = h[4]?.int,
-                      let defLen = h[5]?.int, let repLen = h[6]?.int,
-                      defLen >= 0, repLen >= 0, Int(defLen + repLen) <= body.count
-                else { throw ParquetError("data page v2 without a valid header") }
+                guard let h = header[8], let nulls = h[2]?.int, let defLen = h[5]?.int, let repLen = h[6]?.int,
+                      defLen >= 0, repLen >= 0, defLen <= body.count, repLen <= body.count - Int(defLen)
+                else { throw ParquetError("data page v2 without a valid header", offset: pageStart) }
+                let n = try values(h[1]?.int), encoding = try encodingOf(h[4]?.int)
+                guard nulls >= 0, nulls <= n else { throw ParquetError("data page v2 declares \(nulls) nulls in \(n) values", offset: pageStart) }
                 let levelsEnd = body.startIndex + Int(repLen + defLen)
-                var present = [Bool](repeating: true, count: Int(n))
+                var present = [Bool](repeating: true, count: n)
                 if maxLevel > 0 {
                     let levels = defLen > 0
-                        ? try ParquetEncoding.hybrid(body[body.startIndex + Int(repLen)..<levelsEnd], bitWidth: width, count: Int(n))
-                        : [UInt32](repeating: UInt32(maxLevel), count: Int(n))
+                        ? try ParquetEncoding.hybrid(body[body.startIndex + Int(repLen)..<levelsEnd], bitWidth: width, count: n)
+                        : [UInt32](repeating: UInt32(maxLevel), count: n)
                     present = levels.map { Int($0) == maxLevel }
                     allLevels? += levels
                 }
@@ -319,17 +349,17 @@ public struct ParquetReader {
                 let raw = isCompressed && codec != .none
                     ? try codec.decompress(valuesBody, uncompressedSize: Int(uncompressed) - Int(defLen + repLen), zstd: zstd)
                     : Array(valuesBody)
-                let count = Int(n - nulls)
+                let count = n - Int(nulls)
                 let column: ParquetColumn
-                if Int32(encoding) == ParquetEncoding.plain, let fast = try ParquetEncoding.decodePlainRows(
-                    raw[...], type: field.type, present: maxLevel > 0 ? present : nil, rows: Int(n)) {
+                if encoding == ParquetEncoding.plain, let fast = try ParquetEncoding.decodePlainRows(
+                    raw[...], type: field.type, present: maxLevel > 0 ? present : nil, rows: n) {
                     column = fast
                 } else {
-                    let values = try decodeValues(raw[...], encoding: Int32(encoding), count: count, field: field, dictionary: dictionary)
-                    column = ParquetColumn.expand(values, present: present)
+                    let values = try decodeValues(raw[...], encoding: encoding, count: count, field: field, dictionary: dictionary)
+                    column = try ParquetColumn.expand(values, present: present)
                 }
                 out = out.count == 0 ? column : out.appending(column)
-                seen += n
+                seen += Int64(n)
             default:
                 continue  // index pages and others carry no values
             }
@@ -355,7 +385,10 @@ public struct ParquetReader {
             return .int64(try ParquetEncoding.decodeDeltaBinaryPacked(raw, count: count, as: Int64.self))
         case ParquetEncoding.plainDictionary, ParquetEncoding.rleDictionary:
             guard let dictionary else { throw ParquetError("dictionary-encoded page without a dictionary page") }
-            guard let width = raw.first else { return try dictionary.gather([]) }
+            guard let width = raw.first else {
+                guard count == 0 else { throw ParquetError("dictionary-encoded page without its indices") }
+                return try dictionary.gather([])
+            }
             let indices = try ParquetEncoding.hybrid(raw.dropFirst(), bitWidth: Int(width), count: count)
             return try dictionary.gather(indices)
         default:
@@ -391,7 +424,11 @@ extension ParquetColumn {
     }
 
     /// Non-null values placed at the present positions, nulls elsewhere.
-    static func expand(_ values: PlainValues, present: [Bool]) -> ParquetColumn {
+    static func expand(_ values: PlainValues, present: [Bool]) throws -> ParquetColumn {
+        let expected = present.lazy.filter { $0 }.count
+        guard values.count == expected else {
+            throw ParquetError("page holds \(values.count) values where its levels call for \(expected)")
+        }
         func spread<T>(_ v: [T]) -> [T?] {
             var i = 0
             return present.map { p in

@@ -125,7 +125,7 @@ struct ThriftReader {
             if header == 0 { return .structure(fields) }
             let type = header & 0x0F
             let delta = Int16(header >> 4)
-            let id: Int16 = delta != 0 ? last + delta : Int16(truncatingIfNeeded: try zigzag())
+            let id: Int16 = delta != 0 ? last &+ delta : Int16(truncatingIfNeeded: try zigzag())
             last = id
             fields[id] = try value(type: type, depth: depth)
         }
@@ -144,15 +144,18 @@ struct ThriftReader {
             position += 8
             return .double(Double(bitPattern: bits))
         case 8:
-            let n = Int(try varint())
-            guard n >= 0, position + n <= bytes.count else { throw Failure(message: "Thrift binary runs past the end", offset: position) }
+            let length = try varint()
+            guard length <= UInt64(bytes.count - position) else { throw Failure(message: "Thrift binary runs past the end", offset: position) }
+            let n = Int(length)
             defer { position += n }
             return .binary(Array(bytes[position..<position + n]))
         case 9, 10:
             let h = try byte()
-            var count = Int(h >> 4)
-            if count == 15 { count = Int(try varint()) }
-            guard count <= bytes.count - position + 1 else { throw Failure(message: "Thrift list too long", offset: position) }
+            var declared = UInt64(h >> 4)
+            if declared == 15 { declared = try varint() }
+            // Every element takes at least one byte (an empty struct, its stop byte).
+            guard declared <= UInt64(bytes.count - position) + 1 else { throw Failure(message: "Thrift list too long", offset: position) }
+            let count = Int(declared)
             let element = h & 0x0F
             var items: [ThriftValue] = []
             items.reserveCapacity(count)

@@ -2,10 +2,11 @@
 """Reference Parquet reading and writing with pyarrow (and DuckDB) for Precedent's tests.
 
     parquet_oracle.py make OUT --rows N [--compression C] [--dictionary 0|1] [--delta]
-                      [--page-version 1.0|2.0] [--row-group-size M]
+                      [--page-version 1.0|2.0] [--row-group-size M] [--no-arrow-schema]
         Writes a Parquet file with pyarrow from real data: the first N records of the
         CME ESH4 MBO sample decoded by databento-dbn, as columns of every supported type
-        (--delta: integer columns DELTA_BINARY_PACKED).
+        (--delta: integer columns DELTA_BINARY_PACKED; --no-arrow-schema: without the
+        ARROW:schema key in the footer).
     parquet_oracle.py lake-check LAKE DBN_FILE...
         DuckDB over the lake (hive partitioning) against databento-dbn's decoding.
     parquet_oracle.py dbn-compare TABLE.parquet DBN_FILE
@@ -312,6 +313,7 @@ def main():
     ap.add_argument("--nested", action="store_true", help="make: add struct columns")
     ap.add_argument("--stats", action="store_true", help="also check every column chunk's statistics")
     ap.add_argument("--delta", action="store_true", help="make: DELTA_BINARY_PACKED for every integer column")
+    ap.add_argument("--no-arrow-schema", action="store_true", help="make: leave the ARROW:schema key out of the footer")
     a = ap.parse_args()
     if a.command == "make":
         table = real_table(a.rows, a.nested)
@@ -322,7 +324,8 @@ def main():
             encodings = {f.name: "DELTA_BINARY_PACKED" for f in table.schema if integer(f.type)}
             dictionary = [f.name for f in table.schema if f.name not in encodings] if a.dictionary else False
         pq.write_table(table, a.file, compression=a.compression, use_dictionary=dictionary,
-                       column_encoding=encodings, data_page_version=a.page_version, row_group_size=a.row_group_size)
+                       column_encoding=encodings, data_page_version=a.page_version, row_group_size=a.row_group_size,
+                       store_schema=not a.no_arrow_schema)
         return 0
     if a.command == "dbn-compare":
         return dbn_compare(a.file, a.ours)

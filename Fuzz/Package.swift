@@ -1,0 +1,16 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// libFuzzer targets for the decoders that read files from outside: DBN and Parquet.
+// Not part of the main package (they are built with -sanitize=fuzzer);
+// `scripts/fuzz.sh` builds and runs them. See docs/FUZZING.md.
+let package = Package(
+    name: "PrecedentFuzz",
+    dependencies: [.package(name: "Precedent", path: "..")],
+    targets: [
+        .target(name: "CFuzzDriver"),
+        .executableTarget(name: "fuzz-dbn", dependencies: ["CFuzzDriver", .product(name: "PrecedentDBN", package: "Precedent")]),
+        .executableTarget(name: "fuzz-parquet", dependencies: ["CFuzzDriver", .product(name: "PrecedentLake", package: "Precedent")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

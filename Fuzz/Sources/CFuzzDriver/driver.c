@@ -1,0 +1,1 @@
+// Nothing to compile: the header declares libFuzzer's entry point for the Swift targets.

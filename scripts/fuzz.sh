@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Fuzzes the readers of outside files with libFuzzer and AddressSanitizer (docs/FUZZING.md).
+#
+#   bash scripts/fuzz.sh dbn|parquet [SECONDS] [libFuzzer flags…]
+#
+# Builds Fuzz/ (a package beside the main one), seeds a corpus from the sample data (DBN: the
+# first 16 KiB of every sample file, decompressed; Parquet: the small files of out/lake, which
+# scripts/demo.sh makes), and runs the target for SECONDS (default 300) on one core, keeping
+# going after a crash. Corpus and crashing inputs go under .fuzz/ (not committed); a crash is
+# replayed with `bash scripts/fuzz.sh dbn|parquet 0 .fuzz/TARGET/crashes/crash-…`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target="${1:?usage: scripts/fuzz.sh dbn|parquet [SECONDS] [libFuzzer flags…]}"
+seconds="${2:-300}"
+shift $(( $# >= 2 ? 2 : 1 ))
+case "$target" in dbn|parquet) ;; *) echo "fuzz: target is dbn or parquet, not '$target'" >&2; exit 2 ;; esac
+DATA="${PRECEDENT_DATA:-../shared/data}"
+
+# -sanitize=fuzzer would link libFuzzer's own main; SwiftPM gives executables theirs, so the
+# targets call libFuzzer's driver and link the runtime without main.
+fuzzer=$(ls /opt/swift/usr/lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a 2>/dev/null | head -1 || true)
+[ -n "$fuzzer" ] || fuzzer=$(ls "$(dirname "$(dirname "$(command -v swift)")")"/lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a | head -1)
+(cd Fuzz && swift build -c release -Xswiftc -sanitize=address \
+    -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
+    -Xlinker "$fuzzer" -Xlinker -lstdc++ --product "fuzz-$target")
+binary="Fuzz/.build/release/fuzz-$target"
+
+work=".fuzz/$target"
+mkdir -p "$work/corpus" "$work/crashes"
+if [ -z "$(ls -A "$work/corpus")" ]; then
+  if [ "$target" = dbn ]; then
+    n=0
+    while IFS= read -r f; do
+      n=$((n + 1))
+      case "$f" in *.zst) zstd -dc "$f" 2>/dev/null | head -c 16384 > "$work/seed.bin" || true ;; *) head -c 16384 "$f" > "$work/seed.bin" ;; esac
+      # The first byte chooses the framing (below 128: a stream with metadata), the second the chunk size.
+      { printf '\000\003'; cat "$work/seed.bin"; } > "$work/corpus/seed-$n"
+    done < <(find "$DATA/dbn" -type f \( -name '*.dbn' -o -name '*.dbn.zst' -o -name '*.dbn.frag*' \) | sort)
+    rm -f "$work/seed.bin"
+  else
+    [ -d out/lake ] || { echo "fuzz: no out/lake to seed from: run scripts/demo.sh first" >&2; exit 1; }
+    find out/lake -name '*.parquet' -size -48k | sort | head -40 | while IFS= read -r f; do
+      cp "$f" "$work/corpus/$(printf '%s' "$f" | sha1sum | cut -c1-12).parquet"
+    done
+    # What the lake does not write itself: the same rows from pyarrow with other codecs, data
+    # pages v2, PLAIN and DELTA_BINARY_PACKED pages (when pyarrow is installed, as the tests install it).
+    python3 - "$work/corpus" <<'PY' || echo "fuzz: pyarrow not available; seeding from out/lake only" >&2
+import glob, sys
+import pyarrow.parquet as pq
+files = sorted(glob.glob("out/lake/silver/**/table=levels/**/*.parquet", recursive=True))[:1] \
+      + sorted(glob.glob("out/lake/bronze/**/*.parquet", recursive=True))[:1]
+for k, f in enumerate(files):
+    t = pq.read_table(f).slice(0, 200)
+    ints = [c for c in t.column_names if str(t.schema.field(c).type) in ("int32", "int64")]
+    for j, opts in enumerate([dict(compression="snappy"), dict(compression="gzip"),
+                              dict(compression="zstd", data_page_version="2.0"),
+                              dict(compression="none", use_dictionary=False),
+                              dict(compression="none", use_dictionary=False,
+                                   column_encoding={c: "DELTA_BINARY_PACKED" for c in ints})]):
+        pq.write_table(t, f"{sys.argv[1]}/pyarrow-{k}-{j}.parquet", data_page_size=512, **opts)
+PY
+  fi
+fi
+
+# The Swift runtime's crash backtracer reads memory AddressSanitizer objects to; libFuzzer
+# prints the stack itself.
+export SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"
+if [ "$seconds" = 0 ]; then exec "$binary" -runs=1 "$@"; fi
+exec "$binary" "$work/corpus" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=3000 -timeout=20 \
+  -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 -artifact_prefix="$work/crashes/" -print_final_stats=1 "$@"
