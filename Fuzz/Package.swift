@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// libFuzzer targets for the decoders that read files from outside: DBN and Parquet.
+// libFuzzer targets for the readers of files from outside: DBN, Parquet and the text formats.
 // Not part of the main package (they are built with -sanitize=fuzzer);
 // `scripts/fuzz.sh` builds and runs them. See docs/FUZZING.md.
 let package = Package(
@@ -11,6 +11,10 @@ let package = Package(
         .target(name: "CFuzzDriver"),
         .executableTarget(name: "fuzz-dbn", dependencies: ["CFuzzDriver", .product(name: "PrecedentDBN", package: "Precedent")]),
         .executableTarget(name: "fuzz-parquet", dependencies: ["CFuzzDriver", .product(name: "PrecedentLake", package: "Precedent")]),
+        .executableTarget(
+            name: "fuzz-text",
+            dependencies: ["CFuzzDriver", .product(name: "PrecedentBars", package: "Precedent"),
+                           .product(name: "PrecedentLOBSTER", package: "Precedent")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Fuzzes the readers of outside files with libFuzzer and AddressSanitizer (docs/FUZZING.md).
 #
-#   bash scripts/fuzz.sh dbn|parquet [SECONDS] [libFuzzer flags…]
+#   bash scripts/fuzz.sh dbn|parquet|text [SECONDS] [libFuzzer flags…]
 #
 # Builds Fuzz/ (a package beside the main one), seeds a corpus from the sample data (DBN: the
 # first 16 KiB of every sample file, decompressed; Parquet: the small files of out/lake, which
-# scripts/demo.sh makes), and runs the target for SECONDS (default 300) on one core, keeping
+# scripts/demo.sh makes; text: the first lines of the tick, settlement and LOBSTER samples and
+# the CSV and JSON files the tests write), and runs the target for SECONDS (default 300) on one core, keeping
 # going after a crash. Corpus and crashing inputs go under .fuzz/ (not committed); a crash is
-# replayed with `bash scripts/fuzz.sh dbn|parquet 0 .fuzz/TARGET/crashes/crash-…`.
+# replayed with `bash scripts/fuzz.sh TARGET 0 .fuzz/TARGET/crashes/crash-…`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target="${1:?usage: scripts/fuzz.sh dbn|parquet [SECONDS] [libFuzzer flags…]}"
+target="${1:?usage: scripts/fuzz.sh dbn|parquet|text [SECONDS] [libFuzzer flags…]}"
 seconds="${2:-300}"
 shift $(( $# >= 2 ? 2 : 1 ))
-case "$target" in dbn|parquet) ;; *) echo "fuzz: target is dbn or parquet, not '$target'" >&2; exit 2 ;; esac
+case "$target" in dbn|parquet|text) ;; *) echo "fuzz: target is dbn, parquet or text, not '$target'" >&2; exit 2 ;; esac
 DATA="${PRECEDENT_DATA:-../shared/data}"
 
 # -sanitize=fuzzer would link libFuzzer's own main; SwiftPM gives executables theirs, so the
@@ -37,6 +38,31 @@ if [ -z "$(ls -A "$work/corpus")" ]; then
       { printf '\000\003'; cat "$work/seed.bin"; } > "$work/corpus/seed-$n"
     done < <(find "$DATA/dbn" -type f \( -name '*.dbn' -o -name '*.dbn.zst' -o -name '*.dbn.frag*' \) | sort)
     rm -f "$work/seed.bin"
+  elif [ "$target" = text ]; then
+    # The first byte chooses the reader (Fuzz/Sources/fuzz-text/main.swift): 0 ticks CSV, 1–2
+    # Databento JSON bars, 3 ZL settlements, 4 source priorities, 5 extra table, 6 regimes, 7 LOBSTER.
+    seed() { { printf "\\$(printf %03o "$1")"; cat; } > "$work/corpus/seed-$1-$2"; }
+    { zstd -dc "$DATA/ticks/es_trades_2013-09-01_03.csv.zst" 2>/dev/null || true; } | head -40 | seed 0 ticks
+    head -40 "$DATA/bars/zl-daily/soybean_oil_daily_by_contract_1995-2002.csv" | seed 3 zl
+    { head -30 "$DATA/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv"; printf '|';
+      head -30 "$DATA/lobster/AMZN_2012-06-21_34200000_57600000_orderbook_1.csv"; } | seed 7 lobster
+    # Databento JSON bars: the real 1-minute OHLCV sample printed by `precedent dbn cat`, in
+    # Databento's JSON shape (nested header, numbers as strings; raw and pretty).
+    [ -x .build/release/precedent ] || swift build -c release --product precedent
+    for pretty in 0 1; do
+      .build/release/precedent dbn cat "$DATA/dbn/cme/futures_ohlcv-1m_2024-07-01T23-40_2024-07-02T00-10.dbn.zst" --limit 12 \
+          $([ $pretty = 1 ] && echo --pretty) | python3 -c '
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    hd = {k: r.pop(k) for k in ("ts_event", "rtype", "publisher_id", "instrument_id")}
+    print(json.dumps({"hd": {k: str(v) if k == "ts_event" else v for k, v in hd.items()}, **{k: str(v) for k, v in r.items()}}))' \
+        | seed $((pretty + 1)) json
+    done
+    # The CSV tables a user supplies, in the shapes docs/BARS.md gives (no market data in them).
+    printf 'source,from,to,priority\ndatabento,2010-06-06,2030-12-31,1\nlean,1998-01-01,2010-06-05,2\n' | seed 4 sources
+    printf 'date,score,flag\n2024-07-01,1.5,\n2024-07-02,-2,1\n' | seed 5 extra
+    printf 'start,end,name,weight\n2020-03-01,2020-06-30,first,1.5\n2022-01-01,2022-12-31,second,1.0\n' | seed 6 regimes
   else
     [ -d out/lake ] || { echo "fuzz: no out/lake to seed from: run scripts/demo.sh first" >&2; exit 1; }
     find out/lake -name '*.parquet' -size -48k | sort | head -40 | while IFS= read -r f; do

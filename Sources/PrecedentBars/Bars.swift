@@ -39,7 +39,9 @@ public enum LeanMinuteTrades {
         do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch {
             throw BarsError("\(path): not a readable zip archive (\(error))")
         }
-        let midnight = UnixNanos(utcMidnightOf: day).rawValue
+        guard let midnight = UnixNanos(exactlyUTCMidnightOf: day)?.rawValue else {
+            throw BarsError("\(path): the date \(day) in its name is outside 1970–2554, which UTC nanoseconds hold")
+        }
         var bars: [Bar] = [], rejections: [Rejection] = []
         for entry in archive.sorted(by: { $0.path < $1.path }) where entry.path.hasSuffix(".csv") {
             let parts = (entry.path as NSString).deletingPathExtension.split(separator: "_")

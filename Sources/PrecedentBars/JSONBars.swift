@@ -36,7 +36,8 @@ public enum DatabentoJSONBars {
             if let i = integer(v), i >= 0 { return UnixNanos(rawValue: UInt64(i)) }
             guard let s = v as? String, s.count >= 20, s.hasSuffix("Z") else { return nil }
             let parts = s.dropLast().split(separator: "T")
-            guard parts.count == 2, let day = CivilDate(iso: String(parts[0])) else { return nil }
+            guard parts.count == 2, let day = CivilDate(iso: String(parts[0])),
+                  let midnight = UnixNanos(exactlyUTCMidnightOf: day) else { return nil }
             let hms = parts[1].split(separator: ".", maxSplits: 1)
             let f = hms[0].split(separator: ":").compactMap { UInt64($0) }
             guard f.count == 3, f[0] < 24, f[1] < 60, f[2] < 60 else { return nil }
@@ -46,7 +47,7 @@ public enum DatabentoJSONBars {
                 nanos = v
                 for _ in hms[1].count..<9 { nanos *= 10 }
             }
-            return UnixNanos(rawValue: UnixNanos(utcMidnightOf: day).rawValue + (f[0] * 3600 + f[1] * 60 + f[2]) * 1_000_000_000 + nanos)
+            return UnixNanos(rawValue: midnight.rawValue + (f[0] * 3600 + f[1] * 60 + f[2]) * 1_000_000_000 + nanos)
         }
         for (i, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {

@@ -86,7 +86,12 @@ public enum TicksCSV {
                     o = Int64(tz.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - o))))
                     cachedHour = hour; cachedOffset = o
                 }
-                ticks.append(Tick(ts: UnixNanos(rawValue: UInt64(local - cachedOffset) * 1_000_000_000 + UInt64(nanos)), price: price, size: size))
+                // UTC nanoseconds since 1970 in 64 bits: 1970 to 2554.
+                let utc = local - cachedOffset
+                guard utc >= 0, utc < Int64(UInt64.max / 1_000_000_000) else {
+                    rejections.append(Rejection(file: path, line: line, reason: "time is outside 1970–2554, which UTC nanoseconds hold")); continue
+                }
+                ticks.append(Tick(ts: UnixNanos(rawValue: UInt64(utc) * 1_000_000_000 + UInt64(nanos)), price: price, size: size))
             }
             return (ticks, rejections)
         }

@@ -23,6 +23,13 @@ public struct UnixNanos: RawRepresentable, Hashable, Comparable, Sendable {
         rawValue = UInt64(day.daysSinceEpoch) * UnixNanos.nanosPerDay
     }
 
+    /// The instant at 00:00:00 UTC of `day`, or nil unless the whole day is representable
+    /// (1970-01-01 through 2554-07-20): for days read from outside input.
+    @inlinable public init?(exactlyUTCMidnightOf day: CivilDate) {
+        guard day.daysSinceEpoch >= 0, UInt64(day.daysSinceEpoch) < UInt64.max / UnixNanos.nanosPerDay else { return nil }
+        self.init(utcMidnightOf: day)
+    }
+
     /// ISO 8601 in UTC with all nine fractional digits, e.g.
     /// `2023-12-25T23:00:00.000069000Z`; `nil` when undefined. Integer arithmetic only.
     public var iso8601: String? {

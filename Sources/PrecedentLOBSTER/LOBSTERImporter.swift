@@ -78,6 +78,9 @@ public struct LOBSTERImporter {
                            output: String) throws -> Report {
         let offset = try utcOffsetSeconds(options)
         let midnightUTC = Int64(options.date.daysSinceEpoch) * 86_400 - Int64(offset)
+        guard midnightUTC >= 0, options.date.year < 2500 else {
+            throw LOBSTERError(file: messagePath, line: nil, message: "date \(options.date) is outside 1970–2499, which UTC nanoseconds hold")
+        }
         func utc(_ nanosAfterMidnight: Int64) -> UInt64 { UInt64(midnightUTC * 1_000_000_000 + nanosAfterMidnight) }
         // First pass: the time range, for the metadata.
         let scan = try LineReader(path: messagePath)
@@ -261,7 +264,7 @@ public struct LOBSTERImporter {
     public static func period(fileName: String) -> (start: Int64, end: Int64)? {
         let parts = fileName.split(separator: "_")
         guard let i = parts.firstIndex(where: { $0 == "message" || $0 == "orderbook" }), i >= 2,
-              let a = Int64(parts[i - 2]), let b = Int64(parts[i - 1]), a < b, b <= 86_400_000 else { return nil }
+              let a = Int64(parts[i - 2]), let b = Int64(parts[i - 1]), 0 <= a, a < b, b <= 86_400_000 else { return nil }
         return (a, b)
     }
 }

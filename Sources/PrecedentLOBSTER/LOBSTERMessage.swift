@@ -16,11 +16,15 @@ public struct LOBSTERMessage: Sendable, Equatable {
     static func parse(_ line: [UInt8]) -> Result<LOBSTERMessage, ParseFailure> {
         let f = line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
         guard f.count == 6 else { return .failure(ParseFailure("expected 6 comma-separated fields, found \(f.count)")) }
-        guard let t = parseTime(f[0]) else { return .failure(ParseFailure("time '\(String(decoding: f[0], as: UTF8.self))' is not seconds after midnight")) }
+        guard let t = parseTime(f[0]) else {
+            return .failure(ParseFailure("time '\(String(decoding: f[0], as: UTF8.self))' is not seconds after midnight (0 to 86,400)"))
+        }
         guard let type = int(f[1]), (1...7).contains(type) else { return .failure(ParseFailure("event type '\(String(decoding: f[1], as: UTF8.self))' is not 1…7")) }
         guard let id = int(f[2]), id >= 0 else { return .failure(ParseFailure("order id is not a non-negative integer")) }
         guard let size = int(f[3]), size >= 0, size <= Int(UInt32.max) else { return .failure(ParseFailure("size is not a non-negative integer")) }
-        guard let price = int(f[4]) else { return .failure(ParseFailure("price is not an integer")) }
+        guard let price = int(f[4]), abs(price) <= maxPrice else {
+            return .failure(ParseFailure("price is not an integer of at most \(maxPrice) (dollars × 10,000)"))
+        }
         guard let dir = int(f[5]), dir == 1 || dir == -1 else { return .failure(ParseFailure("direction is not 1 or -1")) }
         return .success(LOBSTERMessage(type: type, nanosAfterMidnight: t, orderID: UInt64(id), size: UInt32(size),
                                        price: Int64(price), direction: dir))
@@ -29,7 +33,7 @@ public struct LOBSTERMessage: Sendable, Equatable {
     /// `34200.017459617` → 34,200,017,459,617 ns, exactly (no floating point).
     static func parseTime(_ s: ArraySlice<UInt8>) -> Int64? {
         let parts = s.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = int(parts[0]), whole >= 0 else { return nil }
+        guard let whole = int(parts[0]), (0...86_400).contains(whole) else { return nil }  // within the day
         var frac: Int64 = 0
         if parts.count == 2 {
             let digits = parts[1]
@@ -41,6 +45,9 @@ public struct LOBSTERMessage: Sendable, Equatable {
     }
 
     static func int(_ s: ArraySlice<UInt8>) -> Int? { Int(String(decoding: s, as: UTF8.self)) }
+
+    /// The largest price (LOBSTER units) whose 1e-9 fixed-point value fits 64 bits.
+    static let maxPrice = Int(Int64.max / LOBSTERImporter.priceScale)
 }
 
 /// One row of a LOBSTER order-book file: per level, ask price, ask size, bid price, bid size.
@@ -62,8 +69,8 @@ struct LOBSTERBookRow {
         for level in 0..<(f.count / 4) {
             guard let ap = LOBSTERMessage.int(f[4 * level]), let az = LOBSTERMessage.int(f[4 * level + 1]),
                   let bp = LOBSTERMessage.int(f[4 * level + 2]), let bz = LOBSTERMessage.int(f[4 * level + 3]),
-                  az >= 0, bz >= 0
-            else { return .failure(ParseFailure("level \(level + 1) is not four integers")) }
+                  az >= 0, bz >= 0, abs(ap) <= LOBSTERMessage.maxPrice, abs(bp) <= LOBSTERMessage.maxPrice
+            else { return .failure(ParseFailure("level \(level + 1) is not four integers (prices of at most \(LOBSTERMessage.maxPrice))")) }
             if Int64(ap) != dummyAsk { row.asks.append((Int64(ap), UInt64(az))) }
             if Int64(bp) != dummyBid { row.bids.append((Int64(bp), UInt64(bz))) }
         }

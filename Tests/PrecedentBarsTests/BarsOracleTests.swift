@@ -1,6 +1,7 @@
 import Foundation
 import PrecedentBars
 import PrecedentCore
+import PrecedentDBN
 import PrecedentTestSupport
 import Testing
 
@@ -101,5 +102,21 @@ import Testing
         }
         // 2013-09-01 17:00:00.083 CDT is 22:00:00.083 UTC.
         #expect(ticks[0].ts.iso8601 == "2013-09-01T22:00:00.083000000Z")
+    }
+
+    /// A trade dated where UTC nanoseconds since 1970 cannot go (before 1970, after 2554) is a
+    /// rejection with its line, not an overflow (a crash, found by `scripts/fuzz.sh text`). The
+    /// lines are the file's first two trades; copies of the second are re-dated by hand.
+    @Test func timesOutsideUTCNanosecondsAreRejected() throws {
+        let text = try String(decoding: Zstd.decompress(Array(FileManager.default.contents(
+            atPath: Fixtures.path("ticks/es_trades_2013-09-01_03.csv.zst"))!)).prefix(4096), as: UTF8.self)
+        let lines = text.split(separator: "\n").prefix(3).map(String.init)
+        let path = Oracle.temporaryPath(".csv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let redated = ["1969-12-31", "2600-01-01"].map { $0 + lines[2].dropFirst(10) }
+        try ([lines[0], lines[1]] + redated + [lines[2]]).joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let (ticks, rejections) = try TicksCSV.read(path: path, timeZone: "America/Chicago")
+        #expect(ticks.count == 2 && ticks[0].ts.iso8601 == "2013-09-01T22:00:00.083000000Z")
+        #expect(rejections.map(\.line) == [3, 4] && rejections.allSatisfy { $0.reason.contains("outside 1970") }, "\(rejections)")
     }
 }

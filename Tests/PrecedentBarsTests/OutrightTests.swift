@@ -68,5 +68,13 @@ import Testing
         let b = try DatabentoJSONBars.read(path: p2, prices: .decimal, symbols: names)
         #expect(a.bars == bars && b.bars == bars)
         #expect(a.rejections.count == 1 && a.rejections[0].line == bars.count + 1 && b.rejections.isEmpty)
+        // The first bar re-dated by hand to days UTC nanoseconds cannot hold: rejected with their
+        // lines, not an overflow (a crash, found by `scripts/fuzz.sh text`).
+        let first = pretty.split(separator: "\n")[0]
+        let iso = bars[0].start.iso8601!
+        try ["1969-12-31", "2600-01-01"].map { first.replacingOccurrences(of: String(iso.prefix(10)), with: $0) }
+            .joined(separator: "\n").write(toFile: p2, atomically: true, encoding: .utf8)
+        let c = try DatabentoJSONBars.read(path: p2, prices: .decimal, symbols: names)
+        #expect(c.bars.isEmpty && c.rejections.map(\.line) == [1, 2] && c.rejections.allSatisfy { $0.reason.contains("ts_event") })
     }
 }

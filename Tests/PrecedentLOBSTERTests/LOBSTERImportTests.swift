@@ -122,6 +122,18 @@ import Testing
         } catch let e as LOBSTERError {
             #expect(e.line == 3 && e.file == m && e.message.contains("type"))
         }
+        // Numbers beyond what the output can hold are refused by line, not left to overflow (these
+        // were crashes, found by `scripts/fuzz.sh text`): a time of 7.8e18 seconds, a price whose
+        // 1e-9 fixed-point value needs more than 64 bits.
+        for (bad, what) in [("7777777777777777777.5,1,1,1,1,1", "seconds after midnight"), ("34200.5,1,1,1,99999999999999999,1", "price")] {
+            try (lines.prefix(2).joined(separator: "\n") + "\n\(bad)\n").write(toFile: m, atomically: true, encoding: .utf8)
+            do {
+                _ = try LOBSTERImporter.run(messages: m, orderbook: b, options: options, output: dir.appendingPathComponent("o.dbn").path)
+                Issue.record("\(bad) was accepted")
+            } catch let e as LOBSTERError {
+                #expect(e.line == 3 && e.file == m && e.message.contains(what), "\(e)")
+            }
+        }
         try (lines.joined(separator: "\n") + "\n").write(toFile: m, atomically: true, encoding: .utf8)
         try (book.prefix(2).joined(separator: "\n") + "\n").write(toFile: b, atomically: true, encoding: .utf8)
         #expect(throws: LOBSTERError.self) {
