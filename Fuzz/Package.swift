@@ -2,8 +2,8 @@
 import PackageDescription
 
 // libFuzzer targets for the readers of files from outside: DBN, Parquet and the text formats.
-// Not part of the main package (they are built with -sanitize=fuzzer);
-// `scripts/fuzz.sh` builds and runs them. See docs/FUZZING.md.
+// Not part of the main package (they are built with AddressSanitizer and coverage for
+// libFuzzer, and link its runtime); `scripts/fuzz.sh` builds and runs them. See docs/FUZZING.md.
 let package = Package(
     name: "PrecedentFuzz",
     dependencies: [.package(name: "Precedent", path: "..")],

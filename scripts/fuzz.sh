@@ -5,9 +5,10 @@
 #
 # Builds Fuzz/ (a package beside the main one), seeds a corpus from the sample data (DBN: the
 # first 16 KiB of every sample file, decompressed; Parquet: the small files of out/lake, which
-# scripts/demo.sh makes; text: the first lines of the tick, settlement and LOBSTER samples and
-# the CSV and JSON files the tests write), and runs the target for SECONDS (default 300) on one core, keeping
-# going after a crash. Corpus and crashing inputs go under .fuzz/ (not committed); a crash is
+# scripts/demo.sh makes, and pyarrow's rewrites of two; text: the first lines of the trades,
+# settlement and LOBSTER samples, the 1-minute OHLCV sample as Databento JSON, the user tables
+# in the shapes docs/BARS.md gives), and runs the target for SECONDS (default 300) on one core,
+# keeping going after a crash. Corpus and crashing inputs go under .fuzz/ (not committed); a crash is
 # replayed with `bash scripts/fuzz.sh TARGET 0 .fuzz/TARGET/crashes/crash-…`.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -7,8 +7,7 @@ import PrecedentDBN
 /// decoder in chunks whose size the second byte chooses, every record decoded and printed as
 /// `precedent dbn cat` would. Any error thrown is fine; a trap or a memory error is a bug.
 func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-    guard let start else { return 0 }
-    guard count >= 2 else { return 0 }
+    guard let start, count >= 2 else { return 0 }
     let mode = start[0], chunk = Int(start[1]) * 97 + 1
     let body = UnsafeRawBufferPointer(start: start + 2, count: count - 2)
     let framing: DBNDecoder.Framing = mode < 128 ? .stream : .fragment(version: mode % 3 + 1, tsOut: mode & 4 != 0)

@@ -4,12 +4,14 @@ import PrecedentBars
 import PrecedentCore
 import PrecedentLOBSTER
 
-/// The text readers of outside files: the first byte of an input chooses one, the rest is the
-/// file (written to a scratch file, since the readers take paths). LOBSTER takes two files: the
-/// rest is split at its first `|` into the message file and the order-book file. Any error
-/// thrown is fine; a trap or a memory error is a bug.
-let scratch = NSTemporaryDirectory() + "precedent-fuzz-text-\(getpid())"
-try! FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+// The text readers of outside files: the first byte of an input chooses one, the rest is the
+// file (written to a scratch file, since the readers take paths). LOBSTER takes two files: the
+// rest is split at its first `|` into the message file and the order-book file. Any error
+// thrown is fine; a trap or a memory error is a bug.
+
+/// One folder for every fuzzing process (libFuzzer's jobs end without returning here), each
+/// process's files removed after every input.
+let scratch = NSTemporaryDirectory() + "precedent-fuzz-text/\(getpid())"
 
 func write(_ bytes: UnsafeBufferPointer<UInt8>, _ name: String) -> String {
     let path = scratch + "/" + name
@@ -19,6 +21,8 @@ func write(_ bytes: UnsafeBufferPointer<UInt8>, _ name: String) -> String {
 
 func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     guard let start, count >= 1 else { return 0 }
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
     let body = UnsafeBufferPointer(start: start + 1, count: count - 1)
     switch start[0] % 8 {
     case 0: _ = try? TicksCSV.read(path: write(body, "ticks.csv"), timeZone: "America/New_York")
