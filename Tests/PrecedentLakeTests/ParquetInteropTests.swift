@@ -319,7 +319,7 @@ import Testing
     /// a zigzag varint's sign): the file reads, or the reader throws a `ParquetError` — it never
     /// traps or runs out of memory. Footer fields turned negative or huge, page value counts beyond
     /// the chunk, pages holding fewer values than their levels call for were each a crash before
-    /// (found by `scripts/fuzz.sh parquet`). The files: ours (zstd; and DELTA_BINARY_PACKED integers
+    /// (found by `scripts/fuzz.sh parquet` and by this test). The files: ours (zstd; and DELTA_BINARY_PACKED integers
     /// with dictionary strings), pyarrow's (data page v2 with snappy, gzip with DELTA_BINARY_PACKED),
     /// pyarrow's without its ARROW:schema footer key, which is opaque to the reader.
     @Test(arguments: ["ours", "ours-lean", "pyarrow-v2-snappy", "pyarrow-gzip-delta"])
