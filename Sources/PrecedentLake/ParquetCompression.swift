@@ -2,6 +2,15 @@ import CSnappy
 import CGzip
 import CZstd
 
+/// The page checksum of the Parquet format (`PageHeader.crc`): the standard CRC-32 (zlib's, as in
+/// gzip) of a page's bytes as stored, after its header.
+func pageChecksum(_ body: ArraySlice<UInt8>) -> Int32 {
+    let crc = body.withUnsafeBytes { raw in
+        crc32(0, raw.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(raw.count))
+    }
+    return Int32(bitPattern: UInt32(truncatingIfNeeded: crc))
+}
+
 extension ParquetCompression {
     /// The name used by pyarrow and the CLI.
     public var name: String {

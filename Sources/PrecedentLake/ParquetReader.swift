@@ -295,6 +295,10 @@ public struct ParquetReader {
             }
             let body = data[r.position..<r.position + Int(compressed)]
             position = r.position + Int(compressed)
+            if let crc = header[4]?.int, Int32(truncatingIfNeeded: crc) != pageChecksum(body) {
+                throw ParquetError("page checksum does not match its bytes: the page is damaged (restore the file, or in a lake "
+                                   + "rebuild its partition with `precedent run … --overwrite`)", offset: pageStart)
+            }
             switch type {
             case 2:  // dictionary page
                 guard let entries = header[7]?[1]?.int, entries >= 0, entries <= Int32.max else {

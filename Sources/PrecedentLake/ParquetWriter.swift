@@ -219,6 +219,7 @@ public final class ParquetWriter {
                 h.i32(1, type)
                 h.i32(2, Int32(uncompressedSize))
                 h.i32(3, Int32(body.count))
+                h.i32(4, pageChecksum(body[...]))  // lets a reader tell a damaged page from a good one
                 h.structure(field, header)
                 h.endStruct()
                 let at = offset

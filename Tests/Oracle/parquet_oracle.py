@@ -2,11 +2,13 @@
 """Reference Parquet reading and writing with pyarrow (and DuckDB) for Precedent's tests.
 
     parquet_oracle.py make OUT --rows N [--compression C] [--dictionary 0|1] [--delta]
-                      [--page-version 1.0|2.0] [--row-group-size M] [--no-arrow-schema]
+                      [--page-version 1.0|2.0] [--row-group-size M] [--no-arrow-schema] [--page-checksum]
         Writes a Parquet file with pyarrow from real data: the first N records of the
         CME ESH4 MBO sample decoded by databento-dbn, as columns of every supported type
         (--delta: integer columns DELTA_BINARY_PACKED; --no-arrow-schema: without the
-        ARROW:schema key in the footer).
+        ARROW:schema key in the footer; --page-checksum: a CRC-32 on every page).
+    parquet_oracle.py checksums FILE
+        Reads FILE with pyarrow verifying every page checksum; prints how many pages have one.
     parquet_oracle.py lake-check LAKE DBN_FILE...
         DuckDB over the lake (hive partitioning) against databento-dbn's decoding.
     parquet_oracle.py dbn-compare TABLE.parquet DBN_FILE
@@ -246,8 +248,88 @@ def check_stats(path):
     return problems
 
 
+def checksums(path):
+    """pyarrow reads the file verifying page checksums (it raises on a mismatch); the number of
+    pages that carry one, counted from the page headers pyarrow's metadata locates."""
+    pq.read_table(path, page_checksum_verification=True)
+    f = pq.ParquetFile(path)
+    pages = with_crc = 0
+    raw = open(path, "rb").read()
+    for g in range(f.num_row_groups):
+        for c in range(f.metadata.num_columns):
+            col = f.metadata.row_group(g).column(c)
+            pos = col.dictionary_page_offset if col.has_dictionary_page else col.data_page_offset
+            end = pos + col.total_compressed_size
+            while pos < end:
+                header, size = thrift_page_header(raw, pos)
+                pages += 1
+                with_crc += 4 in header
+                pos += size + header[3]
+    print(json.dumps({"pages": pages, "with_checksum": with_crc}))
+    return 0
+
+
+def thrift_page_header(raw, pos):
+    """The top-level fields of a Thrift compact PageHeader at `pos` (integers only; nested structs
+    skipped) and its length in bytes."""
+    start, fields, last = pos, {}, 0
+
+    def varint():
+        nonlocal pos
+        v = shift = 0
+        while True:
+            b = raw[pos]; pos += 1
+            v |= (b & 0x7F) << shift
+            if b < 0x80:
+                return v
+            shift += 7
+
+    def skip(t):
+        nonlocal pos
+        if t in (1, 2):
+            return
+        if t == 3:
+            pos += 1
+        elif t in (4, 5, 6):
+            varint()
+        elif t == 7:
+            pos += 8
+        elif t == 8:
+            n = varint(); pos += n
+        elif t in (9, 10):
+            h = raw[pos]; pos += 1
+            n = h >> 4
+            if n == 15:
+                n = varint()
+            for _ in range(n):
+                skip(h & 0x0F)
+        elif t == 12:
+            last_inner = 0
+            while True:
+                h = raw[pos]; pos += 1
+                if h == 0:
+                    return
+                if h >> 4 == 0:
+                    varint()
+                skip(h & 0x0F)
+
+    while True:
+        h = raw[pos]; pos += 1
+        if h == 0:
+            return fields, pos - start
+        t, delta = h & 0x0F, h >> 4
+        fid = last + delta if delta else varint()
+        last = fid
+        if t in (5, 6):
+            z = varint()
+            fields[fid] = (z >> 1) ^ -(z & 1)
+        else:
+            skip(t)
+
+
 def compare(path, ours_path, with_duckdb, with_stats=False):
-    table = pq.read_table(path)
+    # Page checksums are verified where a page has one (Precedent writes them on every page).
+    table = pq.read_table(path, page_checksum_verification=True)
     names = table.column_names
     with open(ours_path) as f:
         header = json.loads(f.readline())
@@ -301,7 +383,7 @@ def main():
     if len(sys.argv) > 1 and sys.argv[1] == "lake-check":
         return lake_check(sys.argv[2], sys.argv[3:])
     ap = argparse.ArgumentParser()
-    ap.add_argument("command", choices=["make", "compare", "schema", "dbn-compare"])
+    ap.add_argument("command", choices=["make", "compare", "schema", "dbn-compare", "checksums"])
     ap.add_argument("file")
     ap.add_argument("ours", nargs="?")
     ap.add_argument("--rows", type=int, default=5000)
@@ -314,6 +396,7 @@ def main():
     ap.add_argument("--stats", action="store_true", help="also check every column chunk's statistics")
     ap.add_argument("--delta", action="store_true", help="make: DELTA_BINARY_PACKED for every integer column")
     ap.add_argument("--no-arrow-schema", action="store_true", help="make: leave the ARROW:schema key out of the footer")
+    ap.add_argument("--page-checksum", action="store_true", help="make: write a CRC-32 on every page")
     a = ap.parse_args()
     if a.command == "make":
         table = real_table(a.rows, a.nested)
@@ -325,8 +408,10 @@ def main():
             dictionary = [f.name for f in table.schema if f.name not in encodings] if a.dictionary else False
         pq.write_table(table, a.file, compression=a.compression, use_dictionary=dictionary,
                        column_encoding=encodings, data_page_version=a.page_version, row_group_size=a.row_group_size,
-                       store_schema=not a.no_arrow_schema)
+                       store_schema=not a.no_arrow_schema, write_page_checksum=a.page_checksum)
         return 0
+    if a.command == "checksums":
+        return checksums(a.file)
     if a.command == "dbn-compare":
         return dbn_compare(a.file, a.ours)
     if a.command == "schema":

@@ -96,6 +96,12 @@ import Testing
         let (path, all) = try Self.writeSample(Self.fields, compression)
         defer { try? FileManager.default.removeItem(atPath: path) }
         try compare(path, Self.jsonl(Self.fields, all), duckdb: true, stats: true)
+        // Every page carries a checksum, and pyarrow verifies them all (compare reads with verification on).
+        let sums = try Oracle.run("parquet_oracle.py", ["checksums", path])
+        try #require(sums.status == 0, "\(sums.output)")
+        struct Sums: Decodable { var pages: Int; var with_checksum: Int }
+        let counted = try JSONDecoder().decode(Sums.self, from: Data(sums.output.utf8))
+        #expect(counted.pages >= 3 * Self.fields.count && counted.with_checksum == counted.pages, "\(sums.output)")
         // And we read back what we wrote.
         let back = try ParquetReader(path: path)
         #expect(back.fields == Self.fields)
@@ -313,6 +319,36 @@ import Testing
         var flipped = bytes
         for i in stride(from: 100, to: bytes.count - 300, by: 7) { flipped[i] ^= 0xA5 }
         #expect(throws: ParquetError.self) { _ = try ParquetReader(bytes: flipped).readAll() }
+    }
+
+    /// A byte of a page damaged where the page's encoding cannot notice (the last value byte of an
+    /// uncompressed page) is caught by the page checksum: in our files (every page has one) and in
+    /// pyarrow's written with checksums. Without the checksum the same file reads, with a wrong value.
+    @Test(arguments: ["ours", "pyarrow-with-checksums", "pyarrow-without"])
+    func pageChecksumsCatchDamagedValues(_ kind: String) throws {
+        let path = Oracle.temporaryPath(".parquet")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        if kind == "ours" {
+            let w = try ParquetWriter(path: path, fields: Self.fields, compression: ParquetCompression.none)
+            try w.write(rowGroup: Self.columns(try Self.mbo(50)[...]))
+            try w.close()
+        } else {
+            let made = try Oracle.run("parquet_oracle.py", ["make", path, "--rows", "50", "--compression", "none", "--dictionary", "0"]
+                                                              + (kind == "pyarrow-with-checksums" ? ["--page-checksum"] : []))
+            try #require(made.status == 0, "\(made.output)")
+        }
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        let good = try ParquetReader(bytes: bytes).readAll()
+        // The footer (its length in the last 8 bytes but 4) follows the last page: the byte before it is
+        // the last byte of the last column's values (a boolean or PLAIN bytes, all 8 bits meaningful).
+        let n = bytes.count
+        let footer = Int(bytes[n - 8]) | Int(bytes[n - 7]) << 8 | Int(bytes[n - 6]) << 16 | Int(bytes[n - 5]) << 24
+        bytes[n - 8 - footer - 1] ^= 0x01
+        if kind == "pyarrow-without" {
+            #expect(try ParquetReader(bytes: bytes).readAll() != good, "the damage went unseen and changed a value")
+        } else {
+            #expect { _ = try ParquetReader(bytes: bytes).readAll() } throws: { ($0 as? ParquetError)?.message.contains("checksum") == true }
+        }
     }
 
     /// Every byte of small files damaged in turn (set to 0x00, 0x80, 0xFF, or its low bit flipped —
