@@ -56,10 +56,10 @@ public struct ParquetReader {
         for _ in 0..<Int(declared) {
             guard i < schema.count else { throw ParquetError("schema lists fewer elements than it declares", file: name) }
             let e = schema[i]
-            let children = e[5]?.int ?? 0
+            let childCount = e[5]?.int ?? 0
             i += 1
-            guard children >= 0, children <= schema.count - i else { throw ParquetError("malformed group in the schema", file: name) }
-            let n = Int(children)
+            guard childCount >= 0, childCount <= schema.count - i else { throw ParquetError("malformed group in the schema", file: name) }
+            let n = Int(childCount)
             if n > 0 {
                 guard let gname = e[4]?.string else { throw ParquetError("malformed group in the schema", file: name) }
                 guard (e[3]?.int ?? 0) != 2 else { throw ParquetError("repeated groups (lists) are not supported yet", file: name, column: gname) }
