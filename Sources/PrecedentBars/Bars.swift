@@ -19,7 +19,18 @@ public struct Rejection: Sendable, Equatable, CustomStringConvertible {
     public var file: String
     public var line: Int
     public var reason: String
+    /// The reason without the row's particulars, for counting rejections by reason (the reason itself when nil).
+    public var kind: String?
+    public init(file: String, line: Int, reason: String, kind: String? = nil) {
+        self.file = file; self.line = line; self.reason = reason; self.kind = kind
+    }
     public var description: String { "\(file):\(line): \(reason)" }
+
+    /// Counts by kind, largest first (ties by kind).
+    public static func counts(_ rejections: [Rejection]) -> [(kind: String, count: Int)] {
+        Dictionary(grouping: rejections, by: { $0.kind ?? $0.reason }).map { ($0.key, $0.value.count) }
+            .sorted { ($1.count, $0.kind) < ($0.count, $1.kind) }
+    }
 }
 
 /// CME month codes by month number.
@@ -80,18 +91,27 @@ public struct BarsError: Error, CustomStringConvertible, Sendable {
 }
 
 public enum Resampler {
-    /// Bars of `minutes` per contract, never mixing contracts: buckets
-    /// `[k·N, (k+1)·N)` minutes from midnight UTC (pandas `resample("Nmin")` with
-    /// its defaults: left-closed, left-labelled, origin at midnight); open of the
-    /// first bar, highest high, lowest low, close of the last, volume summed.
-    /// Empty buckets are absent (no bar is invented). Input in time order per contract.
+    /// Bars of `minutes` per contract, never mixing contracts, as pandas `resample("Nmin")` makes
+    /// them with its defaults: buckets `[origin + k·N, origin + (k+1)·N)` minutes, where `origin`
+    /// is midnight UTC of the day of the contract's first bar (`origin="start_day"`), so for a
+    /// length that does not divide a day (7, 45, 90 minutes) the buckets run on across midnights
+    /// rather than restarting at each; left-closed, left-labelled; open of the first bar, highest
+    /// high, lowest low, close of the last, volume summed. Empty buckets are absent (no bar is
+    /// invented). Input in time order per contract; `minutes` ≥ 1 (the command checks it).
     public static func resample(_ bars: [Bar], minutes: Int) -> [Bar] {
-        precondition(minutes > 0)
+        precondition(minutes > 0, "resample: minutes must be positive")
         let width = UInt64(minutes) * 60 * UnixNanos.nanosPerSecond
+        let day = 86_400 * UnixNanos.nanosPerSecond
         var out: [Bar] = []
         var current: [String: Int] = [:]  // contract → index in out of its open bucket
+        var origin: [String: UInt64] = [:]  // contract → midnight UTC of its first bar
         for b in bars {
-            let start = UnixNanos(rawValue: b.start.rawValue / width * width)
+            let o = origin[b.contract] ?? b.start.rawValue / day * day
+            origin[b.contract] = o
+            // Floor division in signed arithmetic: a bar out of order (before the origin) opens its own bucket, never traps.
+            let rel = Int64(b.start.rawValue) - Int64(o), w = Int64(width)
+            let k = rel >= 0 ? rel / w : -((-rel + w - 1) / w)
+            let start = UnixNanos(rawValue: UInt64(max(0, Int64(o) + k * w)))
             if let i = current[b.contract], out[i].start == start {
                 out[i].high = max(out[i].high, b.high)
                 out[i].low = min(out[i].low, b.low)

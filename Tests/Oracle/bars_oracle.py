@@ -2,6 +2,7 @@
 """Reference implementations for the bars side: pandas resampling and TA-Lib indicators.
 
     bars_oracle.py resample ZIP MINUTES   -> JSON lines: contract, start_ns, open, high, low, close, volume
+    bars_oracle.py resample-series MINUTES ZIP... -> the same, each contract's minutes of all the zips as one series
     bars_oracle.py ticks TRADES.csv.zst   -> JSON lines: 1-minute UTC bars of the trades (pandas)
     bars_oracle.py matrix-check FILE      -> JSON rows read by DuckDB through the nested groups
     bars_oracle.py talib SERIES.json      -> JSON: rsi, macd, macd_signal, macd_hist, bb_upper, bb_middle, bb_lower, atr
@@ -20,7 +21,8 @@ import pandas as pd
 CODES = "FGHJKMNQUVXZ"
 
 
-def resample(path, minutes):
+def minute_frames(path):
+    """(contract, DataFrame of its minute bars indexed by UTC time) for each CSV of a Lean minute zip."""
     day = pd.Timestamp(os.path.basename(path)[:8], tz="UTC")
     with zipfile.ZipFile(path) as z:
         for name in sorted(z.namelist()):
@@ -31,11 +33,30 @@ def resample(path, minutes):
             contract = parts[1].upper() + CODES[ym % 100 - 1] + str(ym // 100 % 10)
             df = pd.read_csv(io.BytesIO(z.read(name)), header=None, names=["ms", "open", "high", "low", "close", "volume"])
             df.index = day + pd.to_timedelta(df["ms"], unit="ms")
-            r = df.resample(f"{minutes}min").agg({"open": "first", "high": "max", "low": "min", "close": "last", "volume": "sum"})
-            r = r.dropna(subset=["open"])
-            for ts, row in r.iterrows():
-                print(json.dumps({"contract": contract, "start_ns": int(ts.value), "open": float(row["open"]), "high": float(row["high"]),
-                                  "low": float(row["low"]), "close": float(row["close"]), "volume": int(row["volume"])}))
+            yield contract, df
+
+
+def print_resampled(contract, df, minutes):
+    # pandas' defaults: origin="start_day" (midnight of the series' first day), left-closed, left-labelled.
+    r = df.resample(f"{minutes}min").agg({"open": "first", "high": "max", "low": "min", "close": "last", "volume": "sum"})
+    r = r.dropna(subset=["open"])
+    for ts, row in r.iterrows():
+        print(json.dumps({"contract": contract, "start_ns": int(ts.value), "open": float(row["open"]), "high": float(row["high"]),
+                          "low": float(row["low"]), "close": float(row["close"]), "volume": int(row["volume"])}))
+
+
+def resample(path, minutes):
+    for contract, df in minute_frames(path):
+        print_resampled(contract, df, minutes)
+
+
+def resample_series(minutes, paths):
+    series = {}
+    for path in sorted(paths):
+        for contract, df in minute_frames(path):
+            series.setdefault(contract, []).append(df)
+    for contract in sorted(series):
+        print_resampled(contract, pd.concat(series[contract]).sort_index(), minutes)
 
 
 def indicators(path):
@@ -68,6 +89,8 @@ def main():
         ticks(sys.argv[2])
     elif sys.argv[1] == "resample":
         resample(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1] == "resample-series":
+        resample_series(int(sys.argv[2]), sys.argv[3:])
     elif sys.argv[1] == "matrix-check":
         matrix_check(sys.argv[2])
     else:

@@ -25,7 +25,30 @@ import Testing
         #expect(contracts.contains("ESZ3") && contracts.contains("ESH4"))
     }
 
-    @Test(arguments: [5, 15, 30, 60, 240])
+    /// Each contract's minutes of all 14 days as one series, as pandas resamples it by default
+    /// (origin at midnight of the series' first day): lengths that do not divide a day (7, 13, 100
+    /// minutes) run on across midnights; 45, 90 and 240 divide it.
+    @Test(arguments: [7, 13, 45, 90, 100, 240])
+    func resamplingAcrossDaysEqualsPandas(minutes: Int) throws {
+        var bars: [Bar] = []
+        for z in Self.zips { bars += try LeanMinuteTrades.read(zip: z).bars }
+        let mine = Resampler.resample(bars, minutes: minutes)
+        let r = try Oracle.run("bars_oracle.py", ["resample-series", String(minutes)] + Self.zips)
+        try #require(r.status == 0, "\(r.output)")
+        struct Row: Decodable { var contract: String; var start_ns: Int64; var open, high, low, close: Double; var volume: Int64 }
+        let theirs = try r.output.split(separator: "\n").map { try JSONDecoder().decode(Row.self, from: Data($0.utf8)) }
+        let byKey = Dictionary(uniqueKeysWithValues: theirs.map { ("\($0.contract)|\($0.start_ns)", $0) })
+        #expect(mine.count == theirs.count, "\(minutes) min: \(mine.count) bars, pandas \(theirs.count)")
+        var missing = 0
+        for b in mine {
+            guard let t = byKey["\(b.contract)|\(b.start.rawValue)"] else { missing += 1; continue }
+            #expect(b.open.doubleValue == t.open && b.high.doubleValue == t.high && b.low.doubleValue == t.low
+                    && b.close.doubleValue == t.close && b.volume == t.volume, "\(b.contract) \(b.start.iso8601 ?? "")")
+        }
+        #expect(missing == 0, "\(minutes) min: \(missing) of our bars start where pandas has none")
+    }
+
+    @Test(arguments: [5, 7, 15, 30, 45, 60, 90, 240])
     func resamplingEqualsPandasPerContract(minutes: Int) throws {
         for z in Self.zips {
             let mine = Resampler.resample(try LeanMinuteTrades.read(zip: z).bars, minutes: minutes)
