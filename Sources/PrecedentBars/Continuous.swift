@@ -75,16 +75,27 @@ public struct Roll: Sendable, Equatable, CustomStringConvertible {
 }
 
 public enum Continuous {
+    /// A contract's last row is "long before" a date when more than this many calendar days lie
+    /// between them: an expiry roll across such a stretch carries a GAP note.
+    public static let gapDays = 7
+
     /// The continuous series of one root. On each date the contract with the highest
     /// measure (`rule`) among those trading that day is the candidate; the series rolls
     /// to it only if it expires later than the current contract (never back) and its
-    /// measure exceeds the current contract's. Each row keeps its source contract and data source. Adjustment
-    /// at a roll uses both contracts' closes on the roll date: `difference` adds
+    /// measure exceeds the current contract's. On the first date on which the current
+    /// contract has no row and never has one again (it expired or stopped trading), the series
+    /// rolls at once — an expiry roll — to the contract the rule ranks first among the later
+    /// expiries trading that day; when the current contract's last row is more than `gapDays`
+    /// calendar days back, the roll carries a GAP note (the series has no data in between). A date
+    /// on which the current contract has no row but trades again later has no row in the series
+    /// (nothing is made up). Each row keeps its source contract and data source. Adjustment
+    /// at a roll uses both contracts' closes on the roll date when both have one: `difference` adds
     /// (new − old) to every earlier price, `ratio` multiplies them by new / old.
     public static func build(_ records: [DailyRecord], root: String, rule: RollRule, adjustment: Adjustment = .none)
         -> (rows: [ContinuousRow], rolls: [Roll]) {
         let byDate = Dictionary(grouping: records, by: \.date)
         let byContract = Dictionary(grouping: records, by: \.contract)
+        let lastRow = byContract.mapValues { $0.map(\.date).max()! }
         let dates = byDate.keys.sorted()
         let stated = Dictionary(records.compactMap { r in r.expiryMonth.map { (r.contract, $0) } }, uniquingKeysWith: { a, _ in a })
         func expiry(_ c: String, _ d: CivilDate) -> Int {
@@ -103,22 +114,40 @@ public enum Continuous {
         var rows: [ContinuousRow] = [], rolls: [Roll] = []
         var current: String? = nil
         var adjustAt: [(index: Int, diff: Double, ratio: Double)] = []
+        func roll(on d: CivilDate, to next: String, reason: String) {
+            let today = byDate[d]!
+            if let old = today.first(where: { $0.contract == current! }), let new = today.first(where: { $0.contract == next }) {
+                adjustAt.append((rows.count, (new.close.doubleValue ?? 0) - (old.close.doubleValue ?? 0),
+                                 (new.close.doubleValue ?? 1) / (old.close.doubleValue ?? 1)))
+            }
+            let unadjusted = adjustment != .none && !today.contains { $0.contract == current! }
+            rolls.append(Roll(date: d, from: current!, to: next,
+                              reason: reason + (unadjusted ? "; not adjusted: \(current!) has no close on \(d)" : "")))
+            current = next
+        }
+        /// The reason of an expiry roll from the current contract, which has no row on `d` nor after it.
+        func expiryReason(_ d: CivilDate, _ next: String, _ why: String) -> String {
+            let last = lastRow[current!]!
+            let gap = d.daysSinceEpoch - last.daysSinceEpoch > gapDays
+                ? "; GAP: \(current!) last traded \(last) — the series has no data in between" : ""
+            return "expiry: \(current!) has no row from \(d) on (last row \(last)); \(next) \(why)" + gap
+        }
         for d in dates {
             let today = byDate[d]!
+            let expired = current.map { c in !today.contains { $0.contract == c } && lastRow[c]! < d } ?? false
             if case .calendar(let n) = rule {
                 // The earliest-expiring contract trading today whose roll day (last trade − n days) is still ahead.
                 let live = today.filter { r in lastTrade(r.contract, d).map { d.daysSinceEpoch < $0.daysSinceEpoch - n } ?? false }
                     .map(\.contract).sorted { (expiry($0, d), $0) < (expiry($1, d), $1) }
                 if let next = live.first {
                     if current == nil { current = next } else if next != current!, expiry(next, d) > expiry(current!, d) {
-                        rolls.append(Roll(date: d, from: current!, to: next,
-                                          reason: "\(current!) last trades \(lastTrade(current!, d).map { "\($0)" } ?? "?"), \(n) days before it"))
-                        if let old = today.first(where: { $0.contract == current! }), let new = today.first(where: { $0.contract == next }) {
-                            adjustAt.append((rows.count, (new.close.doubleValue ?? 0) - (old.close.doubleValue ?? 0),
-                                             (new.close.doubleValue ?? 1) / (old.close.doubleValue ?? 1)))
-                        }
-                        current = next
+                        roll(on: d, to: next, reason: expired
+                             ? expiryReason(d, next, "is the nearest later contract")
+                             : "\(current!) last trades \(lastTrade(current!, d).map { "\($0)" } ?? "?"), \(n) days before it")
                     }
+                } else if expired, let next = today.map(\.contract).filter({ expiry($0, d) > expiry(current!, d) })
+                            .min(by: { (expiry($0, d), $0) < (expiry($1, d), $1) }) {
+                    roll(on: d, to: next, reason: expiryReason(d, next, "is the nearest later contract"))
                 }
                 if let cur = current, let r = today.first(where: { $0.contract == cur }) {
                     rows.append(ContinuousRow(date: d, contract: r.contract, open: r.open?.doubleValue, high: r.high?.doubleValue,
@@ -135,24 +164,23 @@ public enum Continuous {
                     return (byContract[c] ?? []).reduce(0) { $0 + ($1.date >= from && $1.date <= d ? $1.volume ?? 0 : 0) }
                 }
             }
+            let what = rule == .openInterest ? " open interest" : " volume over the window"
             // Each contract's measure once per date (the sort below would otherwise recompute it per comparison).
             let measured = today.map { ($0.contract, measure($0.contract)) }
             guard let (best, bestMeasure) = measured.max(by: { ($0.1, $1.0) < ($1.1, $0.0) }) else { continue }
             if current == nil {
                 current = best
+            } else if expired {
+                // The rule's first choice among the later expiries trading today.
+                let later = measured.filter { expiry($0.0, d) > expiry(current!, d) }
+                if let (next, m) = later.max(by: { ($0.1, $1.0) < ($1.1, $0.0) }) {
+                    roll(on: d, to: next, reason: expiryReason(d, next, "has the highest\(what) among later contracts (\(m))"))
+                }
             } else if best != current!, expiry(best, d) > expiry(current!, d), bestMeasure > measure(current!) {
-                let old = today.first { $0.contract == current! }
-                let new = today.first { $0.contract == best }!
-                let lastSeen = (byContract[current!] ?? []).map(\.date).filter { $0 < d }.max()
-                let gap = measure(current!) == 0 ? "; GAP: \(current!) last traded \(lastSeen.map { "\($0)" } ?? "never") — the series has no data in between" : ""
-                rolls.append(Roll(date: d, from: current!, to: best,
-                                  reason: "\(best) \(bestMeasure) > \(current!) \(measure(current!))"
-                                    + (rule == .openInterest ? " open interest" : " volume over the window") + gap))
-                if let old { adjustAt.append((rows.count, (new.close.doubleValue ?? 0) - (old.close.doubleValue ?? 0),
-                                              (new.close.doubleValue ?? 1) / (old.close.doubleValue ?? 1))) }
-                current = best
+                roll(on: d, to: best, reason: "\(best) \(bestMeasure) > \(current!) \(measure(current!))" + what)
             }
-            // The current contract may not trade on a date (holiday for it): then no row — never a made-up one.
+            // The current contract may not trade on a date yet trade later (a holiday for it, a vendor gap):
+            // then the series has no row that date — never a made-up one.
             guard let r = today.first(where: { $0.contract == current! }) else { continue }
             rows.append(ContinuousRow(date: d, contract: r.contract, open: r.open?.doubleValue, high: r.high?.doubleValue,
                                       low: r.low?.doubleValue, close: r.close.doubleValue ?? 0, volume: r.volume, source: r.source))
@@ -194,52 +222,6 @@ public enum LeanDailyTrades {
                 out.append(DailyRecord(contract: contract, date: day, open: p[0], high: p[1], low: p[2], close: p[3]!, volume: v,
                                        openInterest: nil, source: "lean:\(entry)", expiryMonth: ym / 100 * 12 + ym % 100 - 1))
             }
-        }
-        return (out, rejections)
-    }
-}
-
-/// The ZL soybean-oil settlements (`schwartz97`): `date, generic, contract, last_trade_date,
-/// settle, ttm_days, open_interest, volume`, contracts named Bloomberg-style (`BOF95 Comdty`),
-/// mapped explicitly to CME names (`ZLF95`). Settlement only: no open, high or low.
-public enum ZLSettlements {
-    /// `BOF95 Comdty` → `ZLF95`; nil for anything else.
-    public static func cmeName(_ bloomberg: String) -> String? {
-        let p = bloomberg.split(separator: " ")
-        guard p.count == 2, p[1] == "Comdty", p[0].hasPrefix("BO"), p[0].count == 5 else { return nil }
-        let code = p[0].dropFirst(2).first!, year = p[0].suffix(2)
-        guard monthCodes.contains(code), year.allSatisfy(\.isNumber) else { return nil }
-        return "ZL\(code)\(year)"
-    }
-
-    public static func read(csv path: String) throws -> (records: [DailyRecord], rejections: [Rejection]) {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw BarsError("\(path): cannot read") }
-        var out: [DailyRecord] = [], rejections: [Rejection] = []
-        for (i, line) in text.split(whereSeparator: \.isNewline).enumerated() where i > 0 {
-            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 8, let day = CivilDate(iso: f[0]) else {
-                rejections.append(Rejection(file: path, line: i + 1, reason: "not 8 fields with an ISO date")); continue
-            }
-            guard let contract = cmeName(f[2]) else {
-                rejections.append(Rejection(file: path, line: i + 1, reason: "contract '\(f[2])' is not a BO outright")); continue
-            }
-            guard let settle = Price(decimal: f[4]) else {
-                rejections.append(Rejection(file: path, line: i + 1, reason: "settle '\(f[4])' does not parse")); continue
-            }
-            // Volume and open interest are written as decimals ("5764.0"); only whole numbers are accepted.
-            func whole(_ s: String) -> Int64? {
-                guard let p = Price(decimal: s), p.rawValue % Price.scale == 0 else { return nil }
-                return p.rawValue / Price.scale
-            }
-            // A blank volume is missing (kept as nil), not zero; anything else must be a whole number.
-            let volume = f[7].isEmpty ? nil : whole(f[7])
-            guard f[7].isEmpty || volume != nil else {
-                rejections.append(Rejection(file: path, line: i + 1, reason: "volume '\(f[7])' is not a whole number")); continue
-            }
-            let month = contractMonth(contract, root: "ZL", near: day)
-            out.append(DailyRecord(contract: contract, date: day, open: nil, high: nil, low: nil, close: settle, volume: volume,
-                                   openInterest: whole(f[6]), source: "schwartz97", expiryMonth: month.map { $0.year * 12 + $0.month - 1 },
-                                   lastTradeDate: CivilDate(iso: f[3])))
         }
         return (out, rejections)
     }

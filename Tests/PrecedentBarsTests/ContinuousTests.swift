@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func zlSettlementSeriesListsEveryRoll() throws {
-        let (records, rejections) = try ZLSettlements.read(csv: Fixtures.path("bars/zl-daily/soybean_oil_daily_by_contract_1995-2002.csv"))
+        let (records, rejections) = try Settlements.read(csv: Fixtures.path("bars/zl-daily/soybean_oil_daily_by_contract_1995-2002.csv"), root: "ZL")
         let lines = try String(contentsOfFile: Fixtures.path("bars/zl-daily/soybean_oil_daily_by_contract_1995-2002.csv"), encoding: .utf8)
             .split(whereSeparator: \.isNewline).count - 1
         #expect(records.count + rejections.count == lines)
@@ -76,9 +76,7 @@ import Testing
         print("ZL continuous 1995–2002: \(rolls.count) rolls; first \(rolls.first!), last \(rolls.last!)")
     }
 
-    @Test func contractNamesAndBloombergMapping() {
-        #expect(ZLSettlements.cmeName("BOF95 Comdty") == "ZLF95" && ZLSettlements.cmeName("BOZ02 Comdty") == "ZLZ02")
-        #expect(ZLSettlements.cmeName("BO1.COMB.Comdty") == nil && ZLSettlements.cmeName("BOA95 Comdty") == nil)
+    @Test func contractMonthsOfExchangeNames() {
         #expect(contractMonth("ESZ3", root: "ES", near: CivilDate(year: 2013, month: 12, day: 1))! == (2013, 12))
         #expect(contractMonth("ESH4", root: "ES", near: CivilDate(year: 2013, month: 12, day: 1))! == (2014, 3))
         #expect(contractMonth("ZLF00", root: "ZL", near: CivilDate(year: 1999, month: 12, day: 1))! == (2000, 1))
@@ -121,7 +119,7 @@ import Testing
         #expect(rolls.count == 1 && rolls[0].from == "ESZ3" && rolls[0].to == "ESH4")
         #expect(rolls[0].date >= CivilDate(year: 2013, month: 12, day: 12) && rolls[0].date <= CivilDate(year: 2013, month: 12, day: 16))
         // ZL: the file states each contract's last trading day; every roll happens at least 5 days before it.
-        let (zl, _) = try ZLSettlements.read(csv: Fixtures.path("bars/zl-daily/soybean_oil_daily_by_contract_1995-2002.csv"))
+        let (zl, _) = try Settlements.read(csv: Fixtures.path("bars/zl-daily/soybean_oil_daily_by_contract_1995-2002.csv"), root: "ZL")
         let last = Dictionary(zl.compactMap { r in r.lastTradeDate.map { (r.contract, $0) } }, uniquingKeysWith: { a, _ in a })
         let zlRolls = Continuous.build(zl, root: "ZL", rule: .calendar(daysBeforeExpiry: 5)).rolls
         #expect(zlRolls.count >= 40)

@@ -28,7 +28,7 @@ func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     case 0: _ = try? TicksCSV.read(path: write(body, "ticks.csv"), timeZone: "America/New_York")
     case 1: _ = try? DatabentoJSONBars.read(path: write(body, "bars.json"), prices: .fixed, symbols: [:])
     case 2: _ = try? DatabentoJSONBars.read(path: write(body, "bars.ndjson"), prices: .decimal, symbols: [1: "ESH4"])
-    case 3: _ = try? ZLSettlements.read(csv: write(body, "zl.csv"))
+    case 3: _ = try? Settlements.read(csv: write(body, "zl.csv"), root: "ZL")
     case 4: _ = try? SourcePriority(csv: write(body, "sources.csv"))
     case 5: _ = try? ExtraTable(csv: write(body, "extra.csv"), name: "extra")
     case 6: _ = try? RegimeCalendar(csv: write(body, "regimes.csv"))
