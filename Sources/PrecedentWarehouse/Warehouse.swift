@@ -29,6 +29,34 @@ public struct LoadReport: Codable, Sendable {
     public var rowsPerSecond: Double
 }
 
+/// The price sanity check of a load: every close within `fraction` of a rolling reference, the
+/// median close of the `neighbours` trade dates before it and the `neighbours` after it in the
+/// same load (fewer at the ends; the row itself is left out). A price from another instrument — a
+/// calendar spread quoted in an outright series — stands far from its neighbours and fails, while
+/// a series that trends over years passes (a band around the whole load's median refused soybean
+/// oil 1995–2002). A splice across years fails at its seam. A run of more than `neighbours`
+/// consecutive contaminated dates would set its own reference and pass: the band catches isolated
+/// rows and short runs.
+public struct PriceBand: Sendable, Codable, Equatable {
+    /// The largest accepted |close / reference − 1| (0.2: 20 %).
+    public var fraction: Double
+    /// Trade dates on each side whose closes' median is the reference.
+    public var neighbours: Int
+    public init(fraction: Double = 0.2, neighbours: Int = 10) {
+        precondition(fraction > 0 && neighbours > 0, "PriceBand: fraction and neighbours must be positive")
+        self.fraction = fraction; self.neighbours = neighbours
+    }
+
+    /// The reference for `closes[i]` (closes in date order); nil when the load has no other row.
+    /// - Complexity: O(n log n) for n = `neighbours`.
+    public func reference(_ closes: [Double], at i: Int) -> Double? {
+        let around = (closes[max(0, i - neighbours)..<i] + closes[(i + 1)..<min(closes.count, i + 1 + neighbours)]).sorted()
+        guard !around.isEmpty else { return nil }
+        let n = around.count
+        return n % 2 == 1 ? around[n / 2] : (around[n / 2 - 1] + around[n / 2]) / 2
+    }
+}
+
 /// The embedded warehouse (SQLite through GRDB): the daily matrix keyed by (symbol, date),
 /// loaded by idempotent upserts in one transaction, so a failed load leaves nothing behind.
 public final class Warehouse {
@@ -59,8 +87,8 @@ public final class Warehouse {
     }
 
     /// Validation of `rows` of `root` (see `ValidationReport`). `tick` enables the tick-grid check
-    /// (leave nil for ratio-adjusted series, which leave the grid).
-    public func validate(_ rows: [ContinuousRow], root: String, tick: Double?, band: Double = 0.2) throws -> ValidationReport {
+    /// (leave nil for ratio-adjusted series, which leave the grid); `band` is the price sanity check.
+    public func validate(_ rows: [ContinuousRow], root: String, tick: Double?, band: PriceBand = PriceBand()) throws -> ValidationReport {
         var errors: [String] = [], gaps: [String]
         var seen = Set<CivilDate>()
         for r in rows {
@@ -68,11 +96,12 @@ public final class Warehouse {
             if r.contract.isEmpty || r.source.isEmpty { errors.append("\(r.date): contract or source missing") }
             if !r.close.isFinite { errors.append("\(r.date): close missing") }
         }
-        let closes = rows.map(\.close).sorted()
-        let median = closes.isEmpty ? 0 : closes[closes.count / 2]
-        for r in rows {
-            if median > 0, abs(r.close / median - 1) > band {
-                errors.append("\(r.date) \(r.contract): close \(r.close) is \(Int((abs(r.close / median - 1) * 100).rounded())) % from the median \(median) (a spread price?)")
+        let ordered = rows.sorted { $0.date < $1.date }
+        let closes = ordered.map(\.close)
+        for (i, r) in ordered.enumerated() {
+            if let reference = band.reference(closes, at: i), reference > 0, abs(r.close / reference - 1) > band.fraction {
+                errors.append("\(r.date) \(r.contract): close \(r.close) is \(Int((abs(r.close / reference - 1) * 100).rounded())) % from \(reference), "
+                              + "the median close of the \(band.neighbours) trade dates either side (a spread price, or a splice?)")
             }
             if let tick {
                 for (name, v) in [("open", r.open), ("high", r.high), ("low", r.low), ("close", r.close as Double?)] {
@@ -90,9 +119,10 @@ public final class Warehouse {
     }
 
     /// Validates, then upserts every row in batches inside one transaction: all rows or none.
-    public func load(_ rows: [ContinuousRow], root: String, tick: Double?, batchSize: Int = 500, regimes: RegimeCalendar? = nil) throws -> LoadReport {
+    public func load(_ rows: [ContinuousRow], root: String, tick: Double?, band: PriceBand = PriceBand(), batchSize: Int = 500,
+                     regimes: RegimeCalendar? = nil) throws -> LoadReport {
         let start = Date()
-        let report = try validate(rows, root: root, tick: tick)
+        let report = try validate(rows, root: root, tick: tick, band: band)
         guard report.passed else {
             return LoadReport(status: "failed validation: nothing loaded", validation: report, rowsLoaded: 0, batches: 0, seconds: 0, rowsPerSecond: 0)
         }

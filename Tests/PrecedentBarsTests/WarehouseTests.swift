@@ -48,4 +48,34 @@ import Testing
         #expect(again.rowsLoaded == 0 && again.validation.errors.contains { $0.contains("duplicate") })
         #expect(try w.dump() == good)
     }
+
+    /// Soybean oil 1995–2002 trends from about 29 to 15 cents and back: a band around the whole
+    /// load's median refused it; the rolling reference loads it. A real calendar-spread price from
+    /// the same file (the settle of the current contract minus that of the next, on one date) put in
+    /// place of one close is still caught.
+    @Test func aTrendingSeriesLoadsAndASpreadPriceInItIsCaught() throws {
+        let (records, _) = try Settlements.read(csv: Fixtures.path("bars/zl-daily/soybean_oil_daily_by_contract_1995-2002.csv"), root: "ZL")
+        let rows = Continuous.build(records, root: "ZL", rule: .volume(window: 7)).rows
+        let closes = rows.map(\.close)
+        #expect(closes.max()! / closes.min()! > 1.5, "the sample should trend by more than the band")
+        let path = Oracle.temporaryPath(".sqlite")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let w = try Warehouse(path: path)
+        let loaded = try w.load(rows, root: "ZL", tick: 0.01)
+        #expect(loaded.status == "loaded" && loaded.rowsLoaded == rows.count, "\(loaded.validation.errors.prefix(3))")
+        // Row 500's date: its contract and the next-expiring contract trading that day.
+        let i = 500, date = rows[i].date
+        let sameDay = records.filter { $0.date == date }.sorted { $0.expiryMonth! < $1.expiryMonth! }
+        let k = sameDay.firstIndex { $0.contract == rows[i].contract }!
+        let spread = (sameDay[k].close.doubleValue! - sameDay[k + 1].close.doubleValue!)
+        var contaminated = rows
+        contaminated[i].close = (spread * 100).rounded() / 100
+        let other = Oracle.temporaryPath(".sqlite")
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        let failed = try Warehouse(path: other).load(contaminated, root: "ZL", tick: 0.01)
+        #expect(failed.rowsLoaded == 0 && failed.validation.errors.count == 1
+                && failed.validation.errors[0].hasPrefix("\(date) \(rows[i].contract): close"), "\(failed.validation.errors)")
+        // The band is the caller's: at 0.1 % the real day-to-day moves fail it.
+        #expect(!(try Warehouse(path: other).validate(rows, root: "ZL", tick: 0.01, band: PriceBand(fraction: 0.001, neighbours: 3)).passed))
+    }
 }
