@@ -231,6 +231,11 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var lake: LakeOptions
 
+    func validate() throws {
+        guard k > 0 else { throw ValidationError("--k must be positive; got \(k)") }
+        guard minimumPrecedents > 0 else { throw ValidationError("--minimum-precedents must be positive; got \(minimumPrecedents)") }
+    }
+
     struct Group: Encodable { var level: String; var direction: String; var real: EvaluationReport; var placebo: EvaluationReport? }
 
     func run() throws {
@@ -255,6 +260,10 @@ struct EvaluateCommand: ParsableCommand {
             print("\(symbol) \(g.level) \(g.direction)")
             for (name, r) in [("real levels", g.real)] + (g.placebo.map { [("placebo ±10–40 ticks", $0)] } ?? []) {
                 print("  \(name): \(r.setups) setups, \(r.scored) scored on \(r.days) day(s), \(r.skippedTooFewPrecedents) skipped (fewer than \(minimumPrecedents) precedents)")
+                if r.baseRateByConstruction > 0 {
+                    print("    k = \(r.k) took every eligible precedent for \(r.baseRateByConstruction) of \(r.scored) scored setups "
+                          + "(\(r.kClipped) had fewer than k; at most \(r.maxEligible)): their answer is the base rate by construction")
+                }
                 print("    Brier kNN \(f(r.brierKNN)) base \(f(r.brierBase)); RPS kNN \(f(r.rpsKNN)) base \(f(r.rpsBase)); skill \(f(r.skill))"
                       + (r.skillInterval.map { " [\(f($0[0])), \(f($0[1]))]" } ?? " (no interval: fewer than 2 days)"))
                 for rel in r.reliability { print("    reliability \(rel.outcome) \(rel.bin): n \(rel.count), predicted \(f(rel.meanPredicted)), observed \(f(rel.observed))") }

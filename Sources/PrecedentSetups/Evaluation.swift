@@ -16,6 +16,15 @@ public struct EvaluationReport: Sendable, Codable {
     public var setups: Int
     public var scored: Int
     public var skippedTooFewPrecedents: Int
+    /// The k asked for.
+    public var k: Int
+    /// Scored setups with fewer eligible precedents than k: k was clipped to what there was.
+    public var kClipped: Int
+    /// Scored setups with at most k eligible precedents: their neighbours are the whole eligible
+    /// set, so the neighbour answer is the base rate itself and scores exactly as it does.
+    public var baseRateByConstruction: Int
+    /// The most eligible precedents any scored setup had.
+    public var maxEligible: Int
     public var days: Int
     public var brierKNN: Double?
     public var brierBase: Double?
@@ -41,12 +50,15 @@ public enum Evaluation {
 
     public static func run(_ setups: [Precedent], k: Int, minimumPrecedents: Int = 10, bootstrap: Int = 2000) -> EvaluationReport {
         var rows: [(day: CivilDate, knn: [Double], base: [Double], outcome: Outcome)] = []
-        var skipped = 0
+        var skipped = 0, clipped = 0, byConstruction = 0, maxEligible = 0
         for s in setups.sorted(by: { $0.triggerTime < $1.triggerTime }) {
             let answer = Retrieval.query(s.vector, at: s.triggerTime, in: setups, k: k)
             guard answer.eligible >= minimumPrecedents, let knn = answer.distribution.probabilities,
                   let base = answer.baseRate.probabilities else { skipped += 1; continue }
             rows.append((s.date, knn, base, s.outcome))
+            if answer.eligible < k { clipped += 1 }
+            if answer.eligible <= k { byConstruction += 1 }
+            maxEligible = max(maxEligible, answer.eligible)
         }
         let days = Set(rows.map(\.day)).sorted()
         func mean(_ xs: [Double]) -> Double? { xs.isEmpty ? nil : xs.reduce(0, +) / Double(xs.count) }
@@ -79,15 +91,23 @@ public enum Evaluation {
                                          observed: Double(inBin.filter { $0.outcome == o }.count) / Double(inBin.count)))
             }
         }
-        let verdict: String
-        if rows.count < 30 || days.count < 5 {
+        var verdict: String
+        if !rows.isEmpty && byConstruction == rows.count {
+            verdict = "no test of the neighbours: every scored setup had at most \(maxEligible) eligible precedents, so k = \(k) "
+                + "took them all and the answer is the base rate by construction (skill 0); use a k below \(maxEligible) or more history"
+        } else if rows.count < 30 || days.count < 5 {
             verdict = "too few setups to conclude anything (\(rows.count) scored on \(days.count) day(s); at least 30 on 5 days are needed for a usable interval)"
         } else if let interval, interval[0] > 0 {
             verdict = "the neighbours beat the base rate (skill interval above 0)"
         } else {
             verdict = "no evidence the neighbours beat the base rate (the skill interval includes 0)"
         }
-        return EvaluationReport(setups: setups.count, scored: rows.count, skippedTooFewPrecedents: skipped, days: days.count,
+        if byConstruction > 0 && byConstruction < rows.count {
+            verdict += "; \(byConstruction) of \(rows.count) scored setups had at most k = \(k) eligible precedents "
+                + "(\(clipped) fewer than k): for those the answer is the base rate by construction"
+        }
+        return EvaluationReport(setups: setups.count, scored: rows.count, skippedTooFewPrecedents: skipped, k: k, kClipped: clipped,
+                                baseRateByConstruction: byConstruction, maxEligible: maxEligible, days: days.count,
                                 brierKNN: mean(sk.map(\.brier)), brierBase: mean(sb.map(\.brier)), rpsKNN: rpsK, rpsBase: rpsB,
                                 skill: skill, skillInterval: interval, reliability: reliability, verdict: verdict)
     }
