@@ -15,6 +15,10 @@ struct BarsBench: ParsableCommand {
     @Option(help: "Number of passes.") var `repeat` = 5
     @Flag(help: "Print one JSON object.") var json = false
 
+    func validate() throws {
+        guard self.repeat >= 1 else { throw ValidationError("--repeat must be 1 or more; got \(self.repeat)") }
+    }
+
     func run() throws {
         var best = Double.infinity, trades = 0, bars = 0, check = 0.0
         for _ in 0..<self.repeat {

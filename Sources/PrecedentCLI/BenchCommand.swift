@@ -20,6 +20,10 @@ struct BenchOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("A DBN file.", valueName: "file")) var file: String
     @Option(help: "Number of passes.") var `repeat` = 20
     @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        guard self.repeat >= 1 else { throw ValidationError("--repeat must be 1 or more; got \(self.repeat)") }
+    }
 }
 
 /// `precedent bench dbn FILE`
@@ -142,6 +146,11 @@ struct ParquetBench: ParsableCommand {
     @Option(help: "Where to write the table.") var out = "/tmp/precedent-bench.parquet"
     @Flag(inversion: .prefixedNo, help: "fsync each file before renaming it into place (as the lake does; pyarrow does not).")
     var durable = true
+
+    func validate() throws {
+        guard ParquetCompression(name: compression) != nil else { throw ValidationError("--compression must be zstd, snappy, gzip or none") }
+        guard rowGroupSize > 0 else { throw ValidationError("--row-group-size must be positive; got \(rowGroupSize)") }
+    }
 
     func run() throws {
         guard let codec = ParquetCompression(name: compression) else { throw ValidationError("unknown --compression") }

@@ -28,6 +28,12 @@ struct KNNBench: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
     @OptionGroup var lake: LakeOptions
 
+    func validate() throws {
+        guard spread >= 0 else { throw ValidationError("--spread must be 0 or more; got \(spread)") }
+        guard queries >= 1 else { throw ValidationError("--queries must be 1 or more; got \(queries)") }
+        guard k >= 1 else { throw ValidationError("--k must be positive; got \(k)") }
+    }
+
     func run() throws {
         let context = try lake.context(symbol)
         var raw: [[Float]] = []

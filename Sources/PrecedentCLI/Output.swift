@@ -17,6 +17,8 @@ struct StandardOutput {
     }
 
     mutating func flush() {
+        // Anything a stray `print` left in stdio's buffer goes first, so lines never interleave.
+        fflush(stdout)
         buffer.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {

@@ -64,6 +64,9 @@ struct ParquetCommand: ParsableCommand {
         @Option(help: "Stop after this many rows.") var limit: Int?
         @Option(help: ArgumentHelp("Only these top-level columns, comma-separated, in this order.", valueName: "a,b,…"))
         var columns: String?
+        func validate() throws {
+            if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more; got \(limit)") }
+        }
         func run() throws {
             let r = try ParquetReader(path: input.file)
             var picked = Array(r.fields.indices)

@@ -44,6 +44,11 @@ struct PipelineBench: ParsableCommand {
     var stageByStage = false
     @Flag(help: "Print one JSON object.") var json = false
 
+    func validate() throws {
+        guard self.repeat >= 1 else { throw ValidationError("--repeat must be 1 or more; got \(self.repeat)") }
+        guard workers >= 1 && workers <= 64 else { throw ValidationError("--workers must be 1…64; got \(workers)") }
+    }
+
     func run() throws {
         let configuration = try config.map(PipelineConfig.load) ?? PipelineConfig()
         let spec = try configuration.instrument(symbol)
