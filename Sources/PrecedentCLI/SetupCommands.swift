@@ -50,6 +50,12 @@ struct IndexCommand: ParsableCommand {
 
         func run() throws {
             let context = try lake.context([symbol])
+            let differing = try context.mismatches(.triggers, root: symbol)
+            guard differing.isEmpty else {
+                throw PipelineError("the gold triggers of \(symbol) were built with other settings than this configuration:\n  "
+                                    + differing.joined(separator: "\n  "), file: context.lake.root,
+                                    hint: "run precedent run --layer all with this configuration first (it recomputes what the change affects)")
+            }
             let built = try context.buildIndex(root: symbol)
             if built.isEmpty {
                 print("no triggers with a label and a complete vector for \(symbol): nothing to index (run --layer gold; see the triggers table's reasons)")
@@ -108,6 +114,7 @@ struct QueryCommand: ParsableCommand {
 
     func run() throws {
         let context = try lake.context([symbol])
+        try context.requireSameSettings(root: symbol, dates: nil)
         let clock = context.clocks[symbol]!
         let day = CivilDate(iso: date)!
         let moment = clock.moment(day, LocalTime(time)!)
@@ -241,6 +248,13 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         let range = try dates.map(RunCommand.parseDates)
         let context = try lake.context([symbol])
+        let differing = try context.mismatches(.triggers, root: symbol, dates: range)
+        guard differing.isEmpty else {
+            throw PipelineError("the gold triggers of \(symbol) were built with other settings than this configuration:\n  "
+                                + differing.joined(separator: "\n  "), file: context.lake.root,
+                                hint: "give the configuration the lake was built with, or run precedent run --layer all with this one "
+                                    + "(it recomputes what the change affects)")
+        }
         let real = try context.goldTriggers(root: symbol, dates: range).filter { $0.hasLabel && $0.hasVector && (level == nil || $0.precedent.levelID == level) }
         let fake = placebo ? try context.placeboTriggers(root: symbol, dates: range, offsets: [-40, -30, -20, -10, 10, 20, 30, 40])
             .filter { level == nil || $0.levelID == level } : []

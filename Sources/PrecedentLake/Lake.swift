@@ -53,6 +53,27 @@ public struct PartitionManifest: Codable, Sendable, Equatable {
     public var finishedAt: String
     /// Facts a stage records for the stages after it (coverage, per-contract volume…); nil when none.
     public var properties: [String: String]?
+    /// The configuration settings the table depends on, its own and its inputs' (key → value as
+    /// JSON text), sorted by key; nil in manifests written before they were recorded.
+    public var dependsOn: [ConfigSetting]?
+    /// The version of the stage's algorithm (`silver/2`); nil in manifests written before it was recorded.
+    public var algorithm: String?
+}
+
+/// One configuration setting a partition depends on: a dotted key
+/// (`instruments.ES.sessions.opening_range_minutes`) and its effective value as JSON text (`5`).
+public struct ConfigSetting: Codable, Sendable, Equatable, Comparable {
+    public var key: String
+    public var value: String
+    public init(key: String, value: String) { self.key = key; self.value = value }
+    public static func < (a: ConfigSetting, b: ConfigSetting) -> Bool { (a.key, a.value) < (b.key, b.value) }
+
+    /// The keys whose values differ between `recorded` and `current` (present in one only included), sorted.
+    public static func differences(recorded: [ConfigSetting], current: [ConfigSetting]) -> [String] {
+        let a = Dictionary(recorded.map { ($0.key, $0.value) }, uniquingKeysWith: { x, _ in x })
+        let b = Dictionary(current.map { ($0.key, $0.value) }, uniquingKeysWith: { x, _ in x })
+        return Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
+    }
 }
 
 /// A Hive-partitioned lake of Parquet files, readable as-is by DuckDB,
@@ -88,7 +109,7 @@ public struct Lake: Sendable {
     @discardableResult
     public func writePartition(_ key: PartitionKey, fields: [ParquetField], compression: ParquetCompression = .zstd,
                                stage: String, inputs: [String], config: String = "",
-                               properties: [String: String]? = nil,
+                               properties: [String: String]? = nil, dependsOn: [ConfigSetting]? = nil, algorithm: String? = nil,
                                _ body: (ParquetWriter) throws -> Void) throws -> PartitionManifest {
         let fm = FileManager.default
         let dir = path(key)
@@ -114,7 +135,7 @@ public struct Lake: Sendable {
             inputs: try inputs.map(digests.describe), rows: rows,
             schemaFingerprint: Self.fingerprint(fields), configFingerprint: Self.configFingerprint(config),
             programVersion: ParquetWriter.createdBy, startedAt: Self.iso(started), finishedAt: Self.iso(Date()),
-            properties: properties)
+            properties: properties, dependsOn: dependsOn?.sorted(), algorithm: algorithm)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -256,7 +277,7 @@ public struct Lake: Sendable {
         return .init(path: path, size: size, sha256: hex(hasher.finalize()))
     }
 
-    static func sha256(_ bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
+    public static func sha256(_ bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
 
     /// Lower-case hex of `bytes` (`String(format:)` per byte cost more than the hash of a config).
     static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
@@ -277,6 +298,9 @@ public struct Lake: Sendable {
     }
 
     private static let configFingerprints = Mutex<[String: String]>([:])
+
+    /// SHA-256 of a table's schema, as its manifests record it (`schemaFingerprint`).
+    public static func schemaFingerprint(_ fields: [ParquetField]) -> String { fingerprint(fields) }
 
     static func fingerprint(_ fields: [ParquetField]) -> String {
         // The text hashed names each logical type through reflection, which costs more than

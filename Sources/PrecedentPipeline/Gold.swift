@@ -16,6 +16,28 @@ public struct GoldTrigger: Sendable {
     public var hasVector: Bool
 }
 
+/// `_manifest.json` of a precedent index (snake_case keys).
+public struct IndexManifest: Codable, Sendable {
+    public var symbol: String
+    public var levelID: String
+    public var direction: String
+    public var precedents: String
+    public var dimension: String
+    public var featureList: String
+    public var triggersSeen: String
+    public var firstTrigger: String
+    public var lastTrigger: String
+    public var programVersion: String
+    /// The settings of the gold triggers it was built from; nil in indexes built before they were recorded.
+    public var dependsOn: [ConfigSetting]?
+
+    enum CodingKeys: String, CodingKey {
+        case symbol, levelID = "level_id", direction, precedents, dimension, featureList = "feature_list"
+        case triggersSeen = "triggers_seen", firstTrigger = "first_trigger", lastTrigger = "last_trigger"
+        case programVersion = "program_version", dependsOn = "depends_on"
+    }
+}
+
 extension PipelineContext {
     /// Reads a silver partition into per-level series.
     func silverSeries(_ key: PartitionKey) throws -> [LevelSeries] {
@@ -45,7 +67,8 @@ extension PipelineContext {
         let m = try lake.writePartition(key(Registry.triggers, root, date), fields: TriggerTable.fields(list), stage: "triggers",
                                         inputs: [], config: configText,
                                         properties: ["contract": contract, "feature_list": list.version,
-                                                     "silver_partition": sk.relativePath]) { w in
+                                                     "silver_partition": sk.relativePath],
+                                        dependsOn: try dependsOn(.triggers, root: root), algorithm: Stage.triggers.algorithm) { w in
             try w.write(rowGroup: TriggerTable.columns(found, list: list, root: root, contract: contract, date: date))
         }
         let complete = found.filter { $0.label != nil && $0.vector != nil }.count
@@ -59,7 +82,8 @@ extension PipelineContext {
         let contract = sm.properties?["contract"] ?? ""
         let series = contract.isEmpty ? [] : try silverSeries(sk)
         let m = try lake.writePartition(key(Registry.pressure, root, date), fields: PressureTable.fields, stage: "pressure",
-                                        inputs: [], config: configText, properties: ["silver_partition": sk.relativePath]) { w in
+                                        inputs: [], config: configText, properties: ["silver_partition": sk.relativePath],
+                                        dependsOn: try dependsOn(.pressure, root: root), algorithm: Stage.pressure.algorithm) { w in
             try w.write(rowGroup: PressureTable.columns(series, root: root, contract: contract))
         }
         return StageResult(rows: m.rows, note: nil)
@@ -106,14 +130,33 @@ extension PipelineContext {
         "\(lake.root)/index/product_type=\(specs[root]!.productType)/symbol=\(root)/level=\(level)/direction=\(direction.rawValue)"
     }
 
+    /// The folder that holds every index of `root`.
+    func indexesFolder(root: String) -> String { "\(lake.root)/index/product_type=\(specs[root]!.productType)/symbol=\(root)" }
+
     /// Builds every index of `root` from its gold triggers: per (level kind,
-    /// direction), the triggers that have both a label and a vector.
+    /// direction), the triggers that have both a label and a vector. An index of a
+    /// (level kind, direction) that no longer has any such trigger is removed, so the
+    /// indexes hold exactly the current setups. Each index manifest records the settings
+    /// the gold triggers depend on (`depends_on`).
     public func buildIndex(root: String) throws -> [(level: String, direction: Direction, count: Int, path: String)] {
         let all = try goldTriggers(root: root)
         let usable = all.filter { $0.hasLabel && $0.hasVector }.map(\.precedent)
         let list = try config.featureList()
         var out: [(String, Direction, Int, String)] = []
         let groups = Dictionary(grouping: usable) { "\($0.levelID)|\($0.direction.rawValue)" }
+        let fm = FileManager.default
+        for level in (try? fm.contentsOfDirectory(atPath: indexesFolder(root: root))) ?? [] where level.hasPrefix("level=") {
+            let levelFolder = indexesFolder(root: root) + "/" + level
+            for direction in (try? fm.contentsOfDirectory(atPath: levelFolder)) ?? [] where direction.hasPrefix("direction=") {
+                if groups["\(level.dropFirst(6))|\(direction.dropFirst(10))"] == nil {
+                    // Incomplete first, then gone: a crash in between leaves no index that looks complete.
+                    try? fm.removeItem(atPath: levelFolder + "/" + direction + "/_SUCCESS")
+                    try fm.removeItem(atPath: levelFolder + "/" + direction)
+                }
+            }
+            if ((try? fm.contentsOfDirectory(atPath: levelFolder)) ?? []).isEmpty { try? fm.removeItem(atPath: levelFolder) }
+        }
+        let settings = try dependsOn(.triggers, root: root)
         for key in groups.keys.sorted() {
             let items = groups[key]!
             let folder = indexFolder(root: root, level: items[0].levelID, direction: items[0].direction)
@@ -121,13 +164,12 @@ extension PipelineContext {
             try? FileManager.default.removeItem(atPath: folder + "/_SUCCESS")
             let path = folder + "/index.parquet"
             try PrecedentIndexFile.write(items, dimension: list.dimension, to: path)
-            let manifest: [String: String] = [
-                "symbol": root, "level_id": items[0].levelID, "direction": items[0].direction.rawValue,
-                "precedents": String(items.count), "dimension": String(list.dimension), "feature_list": list.version,
-                "triggers_seen": String(all.filter { $0.precedent.levelID == items[0].levelID && $0.precedent.direction == items[0].direction }.count),
-                "first_trigger": items.first?.triggerTime.iso8601 ?? "", "last_trigger": items.last?.triggerTime.iso8601 ?? "",
-                "program_version": ParquetWriter.createdBy,
-            ]
+            let manifest = IndexManifest(
+                symbol: root, levelID: items[0].levelID, direction: items[0].direction.rawValue,
+                precedents: String(items.count), dimension: String(list.dimension), featureList: list.version,
+                triggersSeen: String(all.filter { $0.precedent.levelID == items[0].levelID && $0.precedent.direction == items[0].direction }.count),
+                firstTrigger: items.first?.triggerTime.iso8601 ?? "", lastTrigger: items.last?.triggerTime.iso8601 ?? "",
+                programVersion: ParquetWriter.createdBy, dependsOn: settings)
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             try e.encode(manifest).write(to: URL(fileURLWithPath: folder + "/_manifest.json"), options: .atomic)

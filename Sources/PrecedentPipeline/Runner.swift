@@ -352,23 +352,30 @@ public final class PipelineRunner: @unchecked Sendable {
             PartitionReport(stage: stage.name, symbol: root, date: date.description, status: s, rows: rows,
                             seconds: Date().timeIntervalSince(start), detail: detail)
         }
+        let kind = Stage(rawValue: stage.name)!
+        var stale: String? = nil
         if !options.overwrite && context.lake.isComplete(key) {
-            return report(.skipped, nil, "complete (_SUCCESS exists; --overwrite to redo)")
+            do { stale = try context.staleness(kind, root: root, date: date) } catch {
+                stale = "stale: its manifest cannot be read (\(error))"
+            }
+            guard stale != nil else { return report(.skipped, nil, "complete and current (_SUCCESS exists; --overwrite to redo)") }
         }
         do {
             let result: StageResult?
-            switch stage.name {
-            case "bronze": result = try context.bronze(root: root, date: date)
-            case "selection": result = try context.selection(root: root, date: date)
-            case "levels": result = try context.levels(root: root, date: date)
-            case "triggers": result = try context.triggers(root: root, date: date)
-            case "pressure": result = try context.pressure(root: root, date: date)
-            default: result = try context.silver(root: root, date: date)
+            switch kind {
+            case .bronze: result = try context.bronze(root: root, date: date)
+            case .selection: result = try context.selection(root: root, date: date)
+            case .levels: result = try context.levels(root: root, date: date)
+            case .silver: result = try context.silver(root: root, date: date)
+            case .triggers: result = try context.triggers(root: root, date: date)
+            case .pressure: result = try context.pressure(root: root, date: date)
             }
-            guard let result else { return report(.missing, nil, "no raw MBO file covers this trade date") }
-            return report(.done, result.rows, result.note)
+            guard let result else {
+                return report(.missing, nil, "no raw MBO file covers this trade date" + (stale.map { " (the partition is \($0))" } ?? ""))
+            }
+            return report(.done, result.rows, [stale.map { $0 + "; recomputed" }, result.note].compactMap { $0 }.joined(separator: " — "))
         } catch {
-            return report(.failed, nil, "\(error)")
+            return report(.failed, nil, (stale.map { $0 + "; " } ?? "") + "\(error)")
         }
     }
 }

@@ -131,7 +131,8 @@ extension PipelineContext {
     /// The second half of `bronze`: writes a decoded day as its partition (one row group per contract).
     public func writeBronze(_ day: BronzeDay) throws -> StageResult {
         let manifest = try lake.writePartition(key(Registry.bronzeMBO, day.root, day.date), fields: BronzeTable.fields, stage: "bronze",
-                                               inputs: day.inputs, config: configText, properties: day.properties) { w in
+                                               inputs: day.inputs, config: configText, properties: day.properties,
+                                               dependsOn: try dependsOn(.bronze, root: day.root), algorithm: Stage.bronze.algorithm) { w in
             for c in day.contracts {
                 try w.write(rowGroup: BronzeTable.columns(contract: c.contract, records: c.records, seeds: c.seeds))
             }
@@ -512,8 +513,10 @@ extension PipelineContext {
 
     /// Writes a computed one-row-group partition.
     func write(_ p: PendingPartition) throws -> StageResult {
+        let stage = Stage(rawValue: p.stage)!
         let m = try lake.writePartition(p.key, fields: p.fields, stage: p.stage, inputs: [], config: configText,
-                                        properties: p.properties) { w in
+                                        properties: p.properties, dependsOn: try dependsOn(stage, root: p.key.symbol),
+                                        algorithm: stage.algorithm) { w in
             try w.write(rowGroup: p.columns)
         }
         return StageResult(rows: m.rows, note: p.note)
