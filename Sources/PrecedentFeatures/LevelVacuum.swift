@@ -97,13 +97,17 @@ public struct LevelVacuumEngine {
     public private(set) var book: OrderBook
     public private(set) var rows: [VacuumRow] = []
 
-    private let offsets: Int  // 2·far + 1 price offsets per level
+    /// Up-frame offsets d = ⌊(p − L)/t⌋ kept per level: −far − 1 … far + 1 (2·far + 3 of them). A
+    /// price whose distance to the level is a whole number of ticks ("exact") has the down-frame
+    /// offset −d; any other has ⌊(L − p)/t⌋ = −d − 1, which is in a zone for d = −far − 1.
+    private let offsets: Int
     /// Per level: its price in ticks when it is a whole number of ticks (then a change's offset
     /// is its tick minus this, without a division per level), else nil.
     private let levelTicks: [Int64?]
-    /// `zoneOf[frame * offsets + o]`: the zone of offset `o − far` in `frame`, −1 for none.
+    /// `zoneOf[(inexact * 2 + frame) * offsets + o]`: the zone of up-frame offset d = `o − far − 1`
+    /// in `frame` (0 up, 1 down), for exact (`inexact` 0) or other distances; −1 for none.
     private let zoneOf: [Int]
-    /// `[level][offset][side][added, pulled, filled]`
+    /// `[level][inexact][offset][side][added, pulled, filled]`
     private var flows: [Int64]
     private var above: [Int64], below: [Int64]
     private var buy: Int64 = 0, sell: Int64 = 0, volume: Int64 = 0, events: Int64 = 0
@@ -124,12 +128,17 @@ public struct LevelVacuumEngine {
         self.windowLength = UInt64(windowSeconds) * UnixNanos.nanosPerSecond
         self.windowCount = windowCount; self.coverage = coverage
         book = OrderBook(instrumentID: instrumentID, recordsChanges: true)
-        offsets = 2 * zones.far + 1
+        offsets = 2 * zones.far + 3
         levelTicks = levels.map { $0.price % tick == 0 ? $0.price / tick : nil }
-        zoneOf = (0..<2).flatMap { frame in
-            (0..<(2 * zones.far + 1)).map { o in zones.zone(frame == 0 ? o - zones.far : zones.far - o) ?? -1 }
+        zoneOf = (0..<2).flatMap { inexact in
+            (0..<2).flatMap { frame in
+                (0..<(2 * zones.far + 3)).map { o in
+                    let d = o - zones.far - 1
+                    return zones.zone(frame == 0 ? d : -d - inexact) ?? -1
+                }
+            }
         }
-        flows = Array(repeating: 0, count: levels.count * offsets * 2 * 3)
+        flows = Array(repeating: 0, count: levels.count * 2 * offsets * 2 * 3)
         above = Array(repeating: 0, count: levels.count)
         below = Array(repeating: 0, count: levels.count)
     }
@@ -175,12 +184,19 @@ public struct LevelVacuumEngine {
         let side = c.side == .ask ? 1 : 0
         dirty = true
         let far = Int64(zones.far)
-        // floor((p − L) / tick) = floor(p / tick) − L / tick when L is a whole number of ticks.
+        // floor((p − L) / tick) = floor(p / tick) − L / tick when L and p are whole numbers of ticks.
         let ticks = c.price.rawValue.floorDivided(by: tick)
+        let onGrid = c.price.rawValue % tick == 0
         for i in 0..<levels.count {
-            let d = levelTicks[i].map { ticks - $0 } ?? (c.price.rawValue - levels[i].price).floorDivided(by: tick)
-            guard d >= -far && d <= far else { continue }
-            flows[((i * offsets + Int(d) + zones.far) * 2 + side) * 3 + kind] += Int64(c.quantity)
+            let d: Int64, inexact: Int
+            if onGrid, let l = levelTicks[i] {
+                d = ticks - l; inexact = 0
+            } else {
+                let diff = c.price.rawValue - levels[i].price
+                d = diff.floorDivided(by: tick); inexact = diff % tick == 0 ? 0 : 1
+            }
+            guard d >= -far - 1 && d <= far + 1 else { continue }
+            flows[((((i * 2 + inexact) * offsets) + Int(d) + zones.far + 1) * 2 + side) * 3 + kind] += Int64(c.quantity)
         }
     }
 
@@ -238,31 +254,36 @@ public struct LevelVacuumEngine {
             let far = Int64(zones.far)
             for side in 0..<2 {
                 // Resting size and orders at the level's offsets: one ordered walk of the book's
-                // levels within ±far ticks (prices between whole offsets rest at no offset).
-                book.forEachLevel(side == 1 ? .ask : .bid, from: Price(rawValue: level.price - far * tick),
-                                  through: Price(rawValue: level.price + far * tick)) { lvl in
+                // levels within far + 1 ticks, each price placed in both frames by the same rule as
+                // its flows (so depth changes equal added − pulled − filled at every price).
+                book.forEachLevel(side == 1 ? .ask : .bid, from: Price(rawValue: level.price - (far + 2) * tick),
+                                  through: Price(rawValue: level.price + (far + 2) * tick)) { lvl in
                     let diff = lvl.price.rawValue - level.price
-                    guard diff % tick == 0 else { return }
-                    let o = Int(diff / tick) + zones.far
+                    let d = diff.floorDivided(by: tick)
+                    guard d >= -far - 1 && d <= far + 1 else { return }
+                    let inexact = diff % tick == 0 ? 0 : 1
+                    let o = Int(d) + zones.far + 1
                     for frame in 0..<2 {
-                        let z = zoneOf[frame * offsets + o]
+                        let z = zoneOf[(inexact * 2 + frame) * offsets + o]
                         guard z >= 0 else { continue }
                         let at = VacuumRow.index(frame: frame, zone: z, side: side, quantity: 0)
                         base[at] += Int64(lvl.size)
                         base[at + 1] += Int64(lvl.count)
                     }
                 }
-                for o in 0..<offsets {
-                    let f = ((i * offsets + o) * 2 + side) * 3
-                    let (added, pulled, filled) = (flows[f], flows[f + 1], flows[f + 2])
-                    guard added | pulled | filled != 0 else { continue }
-                    for frame in 0..<2 {
-                        let z = zoneOf[frame * offsets + o]
-                        guard z >= 0 else { continue }
-                        let at = VacuumRow.index(frame: frame, zone: z, side: side, quantity: 0)
-                        base[at + 2] += added
-                        base[at + 3] += pulled
-                        base[at + 4] += filled
+                for inexact in 0..<2 {
+                    for o in 0..<offsets {
+                        let f = ((((i * 2 + inexact) * offsets) + o) * 2 + side) * 3
+                        let (added, pulled, filled) = (flows[f], flows[f + 1], flows[f + 2])
+                        guard added | pulled | filled != 0 else { continue }
+                        for frame in 0..<2 {
+                            let z = zoneOf[(inexact * 2 + frame) * offsets + o]
+                            guard z >= 0 else { continue }
+                            let at = VacuumRow.index(frame: frame, zone: z, side: side, quantity: 0)
+                            base[at + 2] += added
+                            base[at + 3] += pulled
+                            base[at + 4] += filled
+                        }
                     }
                 }
             }

@@ -150,4 +150,48 @@ import Testing
         // Input that ends at T0 + 7 s does not cover window 1: it is not emitted.
         #expect(Self.table(levels: [Self.L], coverageEnd: 7).count == 1)
     }
+
+    /// The same events around a level between ticks, L = 100.10 (0.4 tick above 100.00). Offsets
+    /// follow the frames' formulas for any L: up x = ⌊(p − L)/t⌋, down x = ⌊(L − p)/t⌋, so in each
+    /// frame x = 0 is the first tick at or past the level in the direction of approach — 100.25 up,
+    /// 100.00 down. By hand, price → (up x, down x): 95.00 → (−21, 20), 99.50 → (−3, 2),
+    /// 99.75 → (−2, 1), 100.00 → (−1, 0), 100.25 → (0, −1), 101.00 → (3, −4).
+    @Test func aLevelBetweenTicks() throws {
+        let offGrid = LevelVacuumEngine.Level(id: "or_low", price: Self.level + 100_000_000, knownAt: Self.at(0))
+        let rows = Self.table(levels: [offGrid])
+        try #require(rows.count == 2)
+        let expected: [[String: Double]] = [
+            [  // window 0: ask 100.00 +3; 100.25 filled 2 (3 left); 101.00 pulled 7; bid 99.50 → 99.75 (10).
+                "u_approach_at_ask_depth": 3, "u_approach_at_ask_orders": 1, "u_approach_at_ask_added": 3,
+                "u_beyond_at_ask_depth": 3, "u_beyond_at_ask_orders": 1, "u_beyond_at_ask_filled": 2,
+                "u_beyond_near_ask_pulled": 7,
+                "u_approach_near_bid_pulled": 10,
+                "u_approach_at_bid_depth": 10, "u_approach_at_bid_orders": 1, "u_approach_at_bid_added": 10,
+                "f_beyond_at_ask_depth": 3, "f_beyond_at_ask_orders": 1, "f_beyond_at_ask_added": 3,
+                "f_approach_at_ask_depth": 3, "f_approach_at_ask_orders": 1, "f_approach_at_ask_filled": 2,
+                "f_approach_near_ask_pulled": 7,
+                "f_beyond_at_bid_depth": 10, "f_beyond_at_bid_orders": 1, "f_beyond_at_bid_added": 10, "f_beyond_at_bid_pulled": 10,
+            ],
+            [  // window 1: ask 100.00 3 → 5; bid 95.00 +4; bid 99.75 filled 1 (9 left).
+                "u_approach_at_ask_depth": 5, "u_approach_at_ask_orders": 1, "u_approach_at_ask_added": 2,
+                "u_beyond_at_ask_depth": 3, "u_beyond_at_ask_orders": 1,
+                "u_approach_at_bid_depth": 9, "u_approach_at_bid_orders": 1, "u_approach_at_bid_filled": 1,
+                "f_beyond_at_ask_depth": 5, "f_beyond_at_ask_orders": 1, "f_beyond_at_ask_added": 2,
+                "f_approach_at_ask_depth": 3, "f_approach_at_ask_orders": 1,
+                "f_beyond_at_bid_depth": 9, "f_beyond_at_bid_orders": 1, "f_beyond_at_bid_filled": 1,
+                "f_beyond_far_bid_depth": 4, "f_beyond_far_bid_orders": 1, "f_beyond_far_bid_added": 4,
+            ],
+        ]
+        let base = VacuumZones.frameNames.flatMap { f in VacuumZones.zoneNames.flatMap { z in VacuumZones.sideNames.flatMap { s in
+            VacuumZones.quantityNames.map { "\(f)_\(z)_\(s)_\($0)" } } } }
+        for (r, want) in expected.enumerated() {
+            for name in base {
+                let got = rows[r][name] ?? nil
+                #expect(got == (want[name] ?? 0), "window \(r) \(name): \(String(describing: got)), expected \(want[name] ?? 0)")
+            }
+        }
+        // The best quotes in each frame by the same formulas: bid 99.75, ask 100.00 at both window ends.
+        #expect(rows[1]["u_x_bid"] == -2 && rows[1]["u_x_ask"] == -1 && rows[1]["f_x_bid"] == 1 && rows[1]["f_x_ask"] == 0)
+        #expect(rows[0]["level_ticks"] == 400)  // ⌊100.10 / 0.25⌋
+    }
 }

@@ -31,6 +31,29 @@ func strings(_ c: ParquetColumn?) -> [String] {
 @Suite struct ConservationTests {
     static let zones = VacuumZones()
 
+    /// Checks depth(k) − depth(k−1) = added(k) − pulled(k) − filled(k) on every consecutive pair of
+    /// windows of each level, frame, zone and side of one silver partition; returns the pairs checked.
+    static func checkConservation(_ lake: String, _ key: PartitionKey) throws -> Int {
+        let t = try silverTable(lake, key)
+        let level = strings(t["level_id"]), window = ints(t["window_index"])
+        // Rows come in time order, the levels of a window together: pair each row with its level's previous window.
+        let names = VacuumZones.frameNames.flatMap { f in VacuumZones.zoneNames.flatMap { z in VacuumZones.sideNames.map { "\(f)_\(z)_\($0)_" } } }
+        let columns = names.map { p in (p, ints(t[p + "depth"]), ints(t[p + "added"]), ints(t[p + "pulled"]), ints(t[p + "filled"])) }
+        var previous: [String: Int] = [:]
+        var pairs = 0
+        for i in level.indices {
+            defer { previous[level[i]] = i }
+            guard let j = previous[level[i]], window[j] + 1 == window[i] else { continue }
+            for (p, d, a, pl, f) in columns {
+                if d[i] - d[j] != a[i] - pl[i] - f[i] {
+                    Issue.record("\(key.symbol) \(key.date) \(level[i]) window \(window[i]) \(p): depth \(d[j]) → \(d[i]), added \(a[i]) pulled \(pl[i]) filled \(f[i])")
+                }
+                pairs += 1
+            }
+        }
+        return pairs
+    }
+
     /// depth(end) − depth(previous end) = added − pulled − filled, exactly, for
     /// every consecutive pair of windows, zone, side and frame of every sample partition.
     @Test func depthChangeEqualsAddedMinusPulledMinusFilled() throws {
@@ -38,26 +61,44 @@ func strings(_ c: ParquetColumn?) -> [String] {
         let keys = Lake(root: lake).completePartitions(layer: "silver", table: "level_vacuum_5s")
         #expect(keys.count == 4)
         var pairs = 0
-        for key in keys {
-            let t = try silverTable(lake, key)
-            let level = strings(t["level_id"]), window = ints(t["window_index"])
-            // Rows come in time order, the levels of a window together: pair each row with its level's previous window.
-            let names = VacuumZones.frameNames.flatMap { f in VacuumZones.zoneNames.flatMap { z in VacuumZones.sideNames.map { "\(f)_\(z)_\($0)_" } } }
-            let columns = names.map { p in (p, ints(t[p + "depth"]), ints(t[p + "added"]), ints(t[p + "pulled"]), ints(t[p + "filled"])) }
-            var previous: [String: Int] = [:]
-            for i in level.indices {
-                defer { previous[level[i]] = i }
-                guard let j = previous[level[i]], window[j] + 1 == window[i] else { continue }
-                for (p, d, a, pl, f) in columns {
-                    if d[i] - d[j] != a[i] - pl[i] - f[i] {
-                        Issue.record("\(key.symbol) \(key.date) \(level[i]) window \(window[i]) \(p): depth \(d[j]) → \(d[i]), added \(a[i]) pulled \(pl[i]) filled \(f[i])")
-                    }
-                    pairs += 1
-                }
-            }
-        }
+        for key in keys { pairs += try Self.checkConservation(lake, key) }
         // ES reopen: 2 levels × 299 pairs; AMZN: 2 × 1979; 32 zone-sides each.
         #expect(pairs == (2 * 299 + 2 * 1979) * 32)
+    }
+
+    /// A level between ticks, as a new user gets one: with the AMZN session started at 10:11 and a
+    /// one-minute opening range, the range's low is a hidden execution at 223.405 (half a cent).
+    /// Conservation holds at it as on the grid.
+    @Test func conservationHoldsAtALevelOffTheTickGrid() throws {
+        let lake = Oracle.temporaryPath("-lake")
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        try SampleLake.makeRaw(lake)
+        let yaml = """
+            instruments:
+              - root: AMZN
+                product_type: equity
+                tick_size: "0.01"
+                tick_value: "0.01"
+                time_zone: America/New_York
+                trade_date_boundary: null
+                sessions: {rth: ["10:11", "16:00"], analysis: ["10:11", "12:30"], opening_range_minutes: 1}
+            """
+        let path = Oracle.temporaryPath(".yaml")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        var options = RunOptions()
+        options.layer = "all"
+        options.roots = ["AMZN"]
+        let report = PipelineRunner(context: try PipelineContext(lake: Lake(root: lake), config: try PipelineConfig.load(path: path),
+                                                                 roots: ["AMZN"]), options: options).run()
+        try #require(report.failed == 0, "\(report.text())")
+        let key = try #require(Lake(root: lake).completePartitions(layer: "silver", table: "level_vacuum_5s").first)
+        let t = try silverTable(lake, key)
+        let ids = strings(t["level_id"]), prices = ints(t["level_price"])
+        let low = try #require(ids.firstIndex(of: "or_low"))
+        #expect(prices[low] == 223_405_000_000, "or_low at \(prices[low])")
+        // 1,656 windows of each of the two levels: 1,655 pairs each, 32 zone-sides.
+        #expect(try Self.checkConservation(lake, key) == 2 * 1_655 * 32)
     }
 
     /// Zone depths and order counts at window ends equal an independent replay
