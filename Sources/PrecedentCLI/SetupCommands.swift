@@ -72,8 +72,9 @@ struct QueryCommand: ParsableCommand {
         commandName: "query",
         abstract: "The nearest past setups of the trigger at a moment, and what happened after them.",
         discussion: """
-            Finds the trigger of --level at --time on trade date --date (a trigger is current from its \
-            window's start until one window after it fired), then its --k nearest precedents among those \
+            Finds the trigger of --level current at --time on trade date --date (the latest that fired at \
+            or before that moment, at most one feature window earlier; one that fires later has not \
+            happened yet), then its --k nearest precedents among those \
             whose outcome was complete before the trigger, on vectors normalised with those precedents' \
             robust statistics. Prints the outcome distribution (counts, shares with 95% Wilson intervals, \
             distance-weighted shares), the base rate of the same level kind and direction, excursion \
@@ -128,14 +129,10 @@ struct QueryCommand: ParsableCommand {
         guard !all.isEmpty || !context.lake.completePartitions(layer: "gold", table: "triggers", symbol: symbol, dates: day...day).isEmpty else {
             throw ValidationError("no gold triggers partition for \(symbol) on \(date): run precedent run --layer gold (and check the date)")
         }
-        let candidates = all.filter { t in
-            (direction == nil || t.precedent.direction.rawValue == direction)
-                && t.precedent.triggerTime.rawValue - windowNs <= moment.rawValue
-                && moment.rawValue <= t.precedent.triggerTime.rawValue + windowNs
-        }
-        guard let trigger = candidates.min(by: { absDiff($0.precedent.triggerTime, moment) < absDiff($1.precedent.triggerTime, moment) }) else {
+        let sameDirection = all.filter { direction == nil || $0.precedent.direction.rawValue == direction }
+        guard let trigger = GoldTrigger.firedAt(moment, within: windowNs, among: sameDirection) else {
             let nearest = all.min { absDiff($0.precedent.triggerTime, moment) < absDiff($1.precedent.triggerTime, moment) }
-            print("price is not approaching \(level) at \(local(moment)) (\(moment.iso8601 ?? "")): no trigger then.")
+            print("no trigger of \(level) fired at \(local(moment)) (\(moment.iso8601 ?? "")) or in the \(context.config.windowSeconds) s before it.")
             if let n = nearest {
                 let gap = Double(absDiff(n.precedent.triggerTime, moment)) / 1e9
                 print("nearest trigger of \(level) on \(date): \(local(n.precedent.triggerTime)) (\(n.precedent.direction.rawValue)), "

@@ -14,6 +14,15 @@ public struct GoldTrigger: Sendable {
     public var xMid: Double
     public var window: Int
     public var hasVector: Bool
+
+    /// The trigger a question asked at `moment` is about: among `triggers`, the latest that fired
+    /// at or before `moment` and no more than `window` nanoseconds before it; nil when none did.
+    /// A trigger that fires after the moment is never the answer, however close: at that moment
+    /// it has not happened (no lookahead).
+    public static func firedAt(_ moment: UnixNanos, within window: UInt64, among triggers: [GoldTrigger]) -> GoldTrigger? {
+        triggers.filter { $0.precedent.triggerTime <= moment && moment.rawValue - $0.precedent.triggerTime.rawValue <= window }
+            .max { $0.precedent.triggerTime < $1.precedent.triggerTime }
+    }
 }
 
 /// `_manifest.json` of a precedent index (snake_case keys).

@@ -236,6 +236,24 @@ func strings(_ c: ParquetColumn?) -> [String] {
             && a.neighbours.map(\.distance) == b.neighbours.map(\.distance)
     }
 
+    /// A question asked at t is about a trigger that fired at or before t: one nanosecond before a
+    /// trigger fires, it is not the answer (it may be an earlier one, never it).
+    @Test func theTriggerOfAMomentHasAlreadyFired() throws {
+        let gold = try Self.context.goldTriggers(root: "AMZN")
+        try #require(gold.count >= 20)
+        let window: UInt64 = 5_000_000_000
+        for t in gold {
+            let same = gold.filter { $0.precedent.levelID == t.precedent.levelID && $0.precedent.direction == t.precedent.direction }
+            let at = try #require(GoldTrigger.firedAt(t.precedent.triggerTime, within: window, among: same))
+            #expect(at.precedent.triggerTime == t.precedent.triggerTime)
+            let before = GoldTrigger.firedAt(UnixNanos(rawValue: t.precedent.triggerTime.rawValue - 1), within: window, among: same)
+            #expect(before.map { $0.precedent.triggerTime < t.precedent.triggerTime } ?? true, "a query before a trigger fired returned it")
+            // Until one window after it fired, it (or a later one that has fired by then) is the answer.
+            let later = UnixNanos(rawValue: t.precedent.triggerTime.rawValue + window)
+            #expect(GoldTrigger.firedAt(later, within: window, among: same).map { $0.precedent.triggerTime >= t.precedent.triggerTime && $0.precedent.triggerTime <= later } == true)
+        }
+    }
+
     @Test func answersIgnoreAlteredOrDeletedDataAfterTheMoment() throws {
         let c = Self.context
         let gold = try c.goldTriggers(root: "AMZN")
