@@ -4,6 +4,7 @@ import PackageDescription
 // Dependencies point one way, along the data flow:
 // PrecedentCore (units) → PrecedentDBN (codec, symbology) → PrecedentBook (L3 book)
 // → PrecedentLake (Parquet, partitions) → PrecedentFeatures (sessions, levels, silver)
+// → PrecedentSetups (triggers, labels, retrieval) → PrecedentEngine (one record at a time)
 // → PrecedentPipeline (stages, runner) → PrecedentCLI (commands) → precedent.
 let package = Package(
     name: "Precedent",
@@ -19,6 +20,7 @@ let package = Package(
         .library(name: "PrecedentPipeline", targets: ["PrecedentPipeline"]),
         .library(name: "PrecedentRetrieval", targets: ["PrecedentRetrieval"]),
         .library(name: "PrecedentSetups", targets: ["PrecedentSetups"]),
+        .library(name: "PrecedentEngine", targets: ["PrecedentEngine"]),
         .library(name: "PrecedentBars", targets: ["PrecedentBars"]),
         .library(name: "PrecedentWarehouse", targets: ["PrecedentWarehouse"]),
     ],
@@ -65,11 +67,14 @@ let package = Package(
         // Gold: triggers, vectors, labels, pressure; the precedent index, query and evaluation.
         .target(name: "PrecedentSetups",
                 dependencies: ["PrecedentCore", "PrecedentFeatures", "PrecedentLake", "PrecedentRetrieval"]),
+        // The engine: one record at a time from books to levels, windows, triggers, labels and answers.
+        .target(name: "PrecedentEngine",
+                dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentFeatures", "PrecedentLake", "PrecedentSetups"]),
         // Stage registry, configuration, bronze / selection / levels / silver stages and the runner.
         .target(
             name: "PrecedentPipeline",
             dependencies: [
-                "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLake", "PrecedentFeatures", "PrecedentSetups",
+                "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLake", "PrecedentFeatures", "PrecedentSetups", "PrecedentEngine",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -78,6 +83,7 @@ let package = Package(
             dependencies: [
                 "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLOBSTER", "PrecedentLake",
                 "PrecedentFeatures", "PrecedentPipeline", "PrecedentSetups", "PrecedentRetrieval", "PrecedentBars", "PrecedentWarehouse",
+                "PrecedentEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "precedent", dependencies: ["PrecedentCLI"]),
@@ -104,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "PrecedentPipelineTests",
             dependencies: ["PrecedentPipeline", "PrecedentFeatures", "PrecedentLake", "PrecedentDBN", "PrecedentBook", "PrecedentLOBSTER",
-                           "PrecedentCore", "PrecedentTestSupport", "PrecedentRetrieval", "PrecedentSetups"]),
+                           "PrecedentCore", "PrecedentTestSupport", "PrecedentRetrieval", "PrecedentSetups", "PrecedentEngine"]),
         .testTarget(
             name: "PrecedentBarsTests",
             dependencies: ["PrecedentBars", "PrecedentWarehouse", "PrecedentCore", "PrecedentDBN", "PrecedentLake", "PrecedentTestSupport"]),

@@ -19,6 +19,16 @@ struct LakeOptions: ParsableArguments {
         }
         return try PipelineContext(lake: Lake(root: root), config: configuration, roots: roots)
     }
+
+    /// The read-only query library over the lake (opens no raw file).
+    func queries(_ roots: [String]) throws -> LakeQueries {
+        let configuration = try config.map(PipelineConfig.load) ?? PipelineConfig()
+        let root = lake ?? ProcessInfo.processInfo.environment["PRECEDENT_LAKE"] ?? "lake"
+        guard FileManager.default.fileExists(atPath: root) else {
+            throw ValidationError("no lake at \(root): run `precedent run --layer all …` first, or give --lake")
+        }
+        return try LakeQueries(lake: Lake(root: root), config: configuration, roots: roots)
+    }
 }
 
 func jsonText<T: Encodable>(_ value: T) throws -> String {
@@ -101,110 +111,64 @@ struct QueryCommand: ParsableCommand {
         guard k > 0 else { throw ValidationError("--k must be positive") }
     }
 
-    struct Output: Encodable {
-        struct Share: Encodable { var outcome: String; var count: Int; var share: Double?; var wilson95: [Double]?; var weighted: Double?; var baseRate: Double? }
-        struct Neighbour: Encodable { var date: String; var time: String; var contract: String; var distance: Double; var label: String; var mfeTicks: Int64; var maeTicks: Int64 }
-        var symbol: String; var contract: String; var tradeDate: String; var level: String; var levelPrice: String
-        var direction: String; var triggerTime: String; var triggerTimeLocal: String; var xMidTicks: Double
-        var eligiblePrecedents: Int; var neighbours: Int; var k: Int
-        var outcomes: [Share]; var baseRateN: Int
-        var excursions: [String: [Double?]]
-        var nearest: [Neighbour]
-        var warnings: [String]
-    }
-
     func run() throws {
-        let context = try lake.context([symbol])
-        try context.requireSameSettings(root: symbol, dates: nil)
-        let clock = context.clocks[symbol]!
+        let queries = try lake.queries([symbol])
+        try queries.context.requireSameSettings(root: symbol, dates: nil)
+        let clock = queries.context.clocks[symbol]!
         let day = CivilDate(iso: date)!
         let moment = clock.moment(day, LocalTime(time)!)
-        func local(_ t: UnixNanos) -> String {
-            let l = clock.local(t)
-            let s = l.seconds
-            return String(format: "%@ %02d:%02d:%02d", l.date.description, s / 3600, s / 60 % 60, s % 60)
-        }
-        let windowNs = UInt64(context.config.windowSeconds) * UnixNanos.nanosPerSecond
-        let all = try context.goldTriggers(root: symbol, dates: day...day).filter { $0.precedent.levelID == level }
-        guard !all.isEmpty || !context.lake.completePartitions(layer: "gold", table: "triggers", symbol: symbol, dates: day...day).isEmpty else {
-            throw ValidationError("no gold triggers partition for \(symbol) on \(date): run precedent run --layer gold (and check the date)")
-        }
-        let sameDirection = all.filter { direction == nil || $0.precedent.direction.rawValue == direction }
-        guard let trigger = GoldTrigger.firedAt(moment, within: windowNs, among: sameDirection) else {
-            let nearest = all.min { absDiff($0.precedent.triggerTime, moment) < absDiff($1.precedent.triggerTime, moment) }
-            print("no trigger of \(level) fired at \(local(moment)) (\(moment.iso8601 ?? "")) or in the \(context.config.windowSeconds) s before it.")
+        func local(_ t: UnixNanos) -> String { QueryReport.local(t, clock) }
+        switch try queries.answer(root: symbol, date: day, time: LocalTime(time)!, level: level, direction: direction.flatMap(Direction.init), k: k) {
+        case .noTrigger(let nearest):
+            print("no trigger of \(level) fired at \(local(moment)) (\(moment.iso8601 ?? "")) or in the \(queries.context.config.windowSeconds) s before it.")
             if let n = nearest {
-                let gap = Double(absDiff(n.precedent.triggerTime, moment)) / 1e9
+                let gap = Double(absDistance(n.precedent.triggerTime, moment)) / 1e9
                 print("nearest trigger of \(level) on \(date): \(local(n.precedent.triggerTime)) (\(n.precedent.direction.rawValue)), "
                       + String(format: "%.0f s away", gap) + " — query --time \(local(n.precedent.triggerTime).suffix(8))")
             } else {
                 print("\(level) has no trigger on \(date).")
             }
             throw ExitCode(3)
-        }
-        let p = trigger.precedent
-        guard trigger.hasVector else {
-            print("the trigger at \(local(p.triggerTime)) has no complete vector: \(trigger.vectorReason ?? "")")
+        case .noVector(let trigger):
+            print("the trigger at \(local(trigger.precedent.triggerTime)) has no complete vector: \(trigger.vectorReason ?? "")")
             throw ExitCode(3)
+        case .answer(let out, let trigger):
+            if json { print(try jsonText(out)); return }
+            print(Self.text(out, trigger: trigger, symbol: symbol, date: date, level: level, k: k, local: local))
         }
-        let precedents = try context.precedents(root: symbol, level: level, direction: p.direction)
-        let answer = Retrieval.query(p.vector, at: p.triggerTime, in: precedents, k: k)
-        var warnings: [String] = []
-        if precedents.isEmpty { warnings.append("no index for \(level) \(p.direction.rawValue): run precedent index build --symbol \(symbol)") }
-        if answer.eligible < 30 {
-            warnings.append("only \(answer.eligible) precedents completed before this trigger: shares this uncertain say little (see the intervals)")
+    }
+
+    /// The answer as text for people.
+    static func text(_ out: QueryReport, trigger: GoldTrigger, symbol: String, date: String, level: String, k: Int,
+                     local: (UnixNanos) -> String) -> String {
+        let p = trigger.precedent
+        var lines: [String] = []
+        lines.append("setup: \(symbol) \(p.contract) trade date \(date), \(level) \(out.levelPrice), approaching \(p.direction == .up ? "from below (up)" : "from above (down)")")
+        lines.append("       trigger \(out.triggerTimeLocal) (\(out.triggerTime)), mid \(String(format: "%.1f", trigger.xMid)) ticks from the level")
+        guard out.eligiblePrecedents > 0 else {
+            lines.append("precedents: none completed before this trigger (the \(level) \(p.direction.rawValue) index holds \(out.indexSize) "
+                         + "setup(s), none finished by then): nothing to compare with, and no base rate.")
+            for w in out.warnings.dropLast() { lines.append("note: \(w)") }
+            return lines.joined(separator: "\n")
         }
-        let outcomes = Outcome.allCases.map { o in
-            Output.Share(outcome: o.rawValue, count: answer.distribution.counts[o] ?? 0, share: answer.distribution.share(o),
-                         wilson95: answer.distribution.wilson(o).map { [$0.0, $0.1] }, weighted: answer.distribution.weighted.map { $0[o] ?? 0 },
-                         baseRate: answer.baseRate.share(o))
-        }
-        let ns = answer.neighbours
-        let excursions: [String: [Double?]] = [
-            "mfe_ticks_q25_q50_q75": [0.25, 0.5, 0.75].map { Retrieval.quantile(ns.map { Double($0.precedent.mfe) }, $0) },
-            "mae_ticks_q25_q50_q75": [0.25, 0.5, 0.75].map { Retrieval.quantile(ns.map { Double($0.precedent.mae) }, $0) },
-            "time_to_barrier_s_q25_q50_q75": [0.25, 0.5, 0.75].map {
-                Retrieval.quantile(ns.compactMap { $0.precedent.timeToBarrier.map { Double($0) / 1e9 } }, $0)
-            },
-        ]
-        let out = Output(
-            symbol: symbol, contract: p.contract, tradeDate: date, level: level, levelPrice: Price(rawValue: p.levelPrice).decimalString ?? "",
-            direction: p.direction.rawValue, triggerTime: p.triggerTime.iso8601 ?? "", triggerTimeLocal: local(p.triggerTime),
-            xMidTicks: trigger.xMid, eligiblePrecedents: answer.eligible, neighbours: ns.count, k: k, outcomes: outcomes,
-            baseRateN: answer.baseRate.total, excursions: excursions,
-            nearest: ns.map { n in
-                Output.Neighbour(date: n.precedent.date.description, time: local(n.precedent.triggerTime), contract: n.precedent.contract,
-                                 distance: Double(n.distance).squareRoot(), label: n.precedent.outcome.rawValue,
-                                 mfeTicks: n.precedent.mfe, maeTicks: n.precedent.mae)
-            }, warnings: warnings)
-        if json { print(try jsonText(out)); return }
-        print("setup: \(symbol) \(p.contract) trade date \(date), \(level) \(out.levelPrice), approaching \(p.direction == .up ? "from below (up)" : "from above (down)")")
-        print("       trigger \(out.triggerTimeLocal) (\(out.triggerTime)), mid \(String(format: "%.1f", trigger.xMid)) ticks from the level")
-        guard answer.eligible > 0 else {
-            print("precedents: none completed before this trigger (the \(level) \(p.direction.rawValue) index holds \(precedents.count) setup(s), "
-                  + "none finished by then): nothing to compare with, and no base rate.")
-            for w in warnings.dropLast() { print("note: \(w)") }
-            return
-        }
-        print("precedents: \(answer.eligible) complete before the trigger; \(ns.count) nearest (k = \(k))")
-        print("  outcome        n  share   95% Wilson    weighted  base rate (n=\(answer.baseRate.total))")
+        lines.append("precedents: \(out.eligiblePrecedents) complete before the trigger; \(out.neighbours) nearest (k = \(k))")
+        lines.append("  outcome        n  share   95% Wilson    weighted  base rate (n=\(out.baseRateN))")
         func f(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "  – " }
-        for s in outcomes {
-            print("  " + s.outcome.padding(toLength: 13, withPad: " ", startingAt: 0) + String(s.count).leftPadded(3) + "   " + f(s.share)
-                  + "   " + (s.wilson95.map { "\(f($0[0]))–\(f($0[1]))" } ?? "   –     ") + "    " + f(s.weighted) + "      " + f(s.baseRate))
+        for s in out.outcomes {
+            lines.append("  " + s.outcome.padding(toLength: 13, withPad: " ", startingAt: 0) + String(s.count).leftPadded(3) + "   " + f(s.share)
+                         + "   " + (s.wilson95.map { "\(f($0[0]))–\(f($0[1]))" } ?? "   –     ") + "    " + f(s.weighted) + "      " + f(s.baseRate))
         }
-        for (name, q) in excursions.sorted(by: { $0.key < $1.key }) {
-            print("  \(name): " + q.map { $0.map { String(format: "%.1f", $0) } ?? "–" }.joined(separator: " / "))
+        for (name, q) in out.excursions.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(name): " + q.map { $0.map { String(format: "%.1f", $0) } ?? "–" }.joined(separator: " / "))
         }
-        if !ns.isEmpty { print("  nearest:") }
+        if !out.nearest.isEmpty { lines.append("  nearest:") }
         for n in out.nearest.prefix(20) {
-            print("    \(n.time)  \(n.contract)  distance \(String(format: "%.2f", n.distance))  \(n.label)  MFE \(n.mfeTicks) MAE \(n.maeTicks)")
+            lines.append("    \(n.time)  \(n.contract)  distance \(String(format: "%.2f", n.distance))  \(n.label)  MFE \(n.mfeTicks) MAE \(n.maeTicks)")
         }
-        for w in warnings { print("note: \(w)") }
+        for w in out.warnings { lines.append("note: \(w)") }
+        return lines.joined(separator: "\n")
     }
 }
-
-func absDiff(_ a: UnixNanos, _ b: UnixNanos) -> UInt64 { a.rawValue > b.rawValue ? a.rawValue - b.rawValue : b.rawValue - a.rawValue }
 
 extension String {
     func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
@@ -240,30 +204,17 @@ struct EvaluateCommand: ParsableCommand {
         guard minimumPrecedents > 0 else { throw ValidationError("--minimum-precedents must be positive; got \(minimumPrecedents)") }
     }
 
-    struct Group: Encodable { var level: String; var direction: String; var real: EvaluationReport; var placebo: EvaluationReport? }
-
     func run() throws {
         let range = try dates.map(RunCommand.parseDates)
-        let context = try lake.context([symbol])
-        let differing = try context.mismatches(.triggers, root: symbol, dates: range)
+        let queries = try lake.queries([symbol])
+        let differing = try queries.context.mismatches(.triggers, root: symbol, dates: range)
         guard differing.isEmpty else {
             throw PipelineError("the gold triggers of \(symbol) were built with other settings than this configuration:\n  "
-                                + differing.joined(separator: "\n  "), file: context.lake.root,
+                                + differing.joined(separator: "\n  "), file: queries.context.lake.root,
                                 hint: "give the configuration the lake was built with, or run precedent run --layer all with this one "
                                     + "(it recomputes what the change affects)")
         }
-        let real = try context.goldTriggers(root: symbol, dates: range).filter { $0.hasLabel && $0.hasVector && (level == nil || $0.precedent.levelID == level) }
-        let fake = placebo ? try context.placeboTriggers(root: symbol, dates: range, offsets: [-40, -30, -20, -10, 10, 20, 30, 40])
-            .filter { level == nil || $0.levelID == level } : []
-        var groups: [Group] = []
-        let keys = Set(real.map { "\($0.precedent.levelID)|\($0.precedent.direction.rawValue)" } + fake.map { "\($0.levelID)|\($0.direction.rawValue)" }).sorted()
-        for key in keys {
-            let parts = key.split(separator: "|").map(String.init)
-            let r = real.map(\.precedent).filter { $0.levelID == parts[0] && $0.direction.rawValue == parts[1] }
-            let f = fake.filter { $0.levelID == parts[0] && $0.direction.rawValue == parts[1] }
-            groups.append(Group(level: parts[0], direction: parts[1], real: Evaluation.run(r, k: k, minimumPrecedents: minimumPrecedents),
-                                placebo: placebo ? Evaluation.run(f, k: k, minimumPrecedents: minimumPrecedents) : nil))
-        }
+        let groups = try queries.evaluate(root: symbol, dates: range, level: level, k: k, minimumPrecedents: minimumPrecedents, placebo: placebo)
         if json { print(try jsonText(groups)); return }
         if groups.isEmpty { print("no labelled setups with vectors for \(symbol)\(dates.map { " in \($0)" } ?? ""): run precedent run --layer gold"); return }
         func f(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }

@@ -78,6 +78,11 @@ public struct VacuumRow: Sendable, Equatable {
 /// Only windows wholly inside `coverage` (the span the input really covers)
 /// are emitted, and a level's rows start with the first window that begins at
 /// or after the level is known.
+///
+/// Levels can also become known while records are applied (`setLevel`): a slot
+/// made with `Level.pending` measures nothing until it is set, so an engine fed
+/// one record at a time gives the same rows, in the same order, as one given the
+/// known levels from the start.
 public struct LevelVacuumEngine {
     public struct Level: Sendable, Equatable {
         public var id: String
@@ -85,9 +90,15 @@ public struct LevelVacuumEngine {
         public var price: Int64
         public var knownAt: UnixNanos
         public init(id: String, price: Int64, knownAt: UnixNanos) { self.id = id; self.price = price; self.knownAt = knownAt }
+
+        /// A slot for a level not known yet: no price, never in a row until `setLevel` gives it one.
+        public static func pending(_ id: String) -> Level { Level(id: id, price: 0, knownAt: UnixNanos(rawValue: .max)) }
+        public var isPending: Bool { knownAt.rawValue == .max }
     }
 
-    public let levels: [Level]
+    public private(set) var levels: [Level]
+    /// Indices of the levels with a price (all but pending slots), in order.
+    private var active: [Int]
     public let tick: Int64
     public let zones: VacuumZones
     public let gridStart: UnixNanos
@@ -103,7 +114,7 @@ public struct LevelVacuumEngine {
     private let offsets: Int
     /// Per level: its price in ticks when it is a whole number of ticks (then a change's offset
     /// is its tick minus this, without a division per level), else nil.
-    private let levelTicks: [Int64?]
+    private var levelTicks: [Int64?]
     /// `zoneOf[(inexact * 2 + frame) * offsets + o]`: the zone of up-frame offset d = `o − far − 1`
     /// in `frame` (0 up, 1 down), for exact (`inexact` 0) or other distances; −1 for none.
     private let zoneOf: [Int]
@@ -130,6 +141,7 @@ public struct LevelVacuumEngine {
         book = OrderBook(instrumentID: instrumentID, recordsChanges: true)
         offsets = 2 * zones.far + 3
         levelTicks = levels.map { $0.price % tick == 0 ? $0.price / tick : nil }
+        active = levels.indices.filter { !levels[$0].isPending }
         zoneOf = (0..<2).flatMap { inexact in
             (0..<2).flatMap { frame in
                 (0..<(2 * zones.far + 3)).map { o in
@@ -145,9 +157,31 @@ public struct LevelVacuumEngine {
 
     public func windowStart(_ k: Int) -> UnixNanos { UnixNanos(rawValue: gridStart.rawValue + UInt64(k) * windowLength) }
 
+    /// Gives the pending slot `i` its price, known at `knownAt`. Call it once the engine has been
+    /// advanced to `knownAt` (`advance(to:)`) and before any record at or after `knownAt`: the level
+    /// then measures every window that begins at or after `knownAt`, as if it had been given at the start.
+    public mutating func setLevel(_ i: Int, price: Int64, knownAt: UnixNanos) {
+        precondition(levels[i].isPending, "setLevel: level \(levels[i].id) is already known")
+        levels[i].price = price
+        levels[i].knownAt = knownAt
+        levelTicks[i] = price % tick == 0 ? price / tick : nil
+        let block = 2 * offsets * 2 * 3
+        for j in (i * block)..<((i + 1) * block) { flows[j] = 0 }
+        above[i] = 0; below[i] = 0
+        active.append(i)
+        active.sort()
+    }
+
+    /// Rows emitted so far, handed over and forgotten (an engine fed for a whole day holds only
+    /// the rows not yet taken).
+    public mutating func takeRows() -> [VacuumRow] {
+        defer { rows.removeAll(keepingCapacity: true) }
+        return rows
+    }
+
     /// Applies one record (records must come in `ts_recv` order).
     public mutating func apply(_ m: MBOMsg) {
-        advance(to: m.tsRecv)
+        advanceWindows(to: m.tsRecv)
         book.apply(m)
         let counting = current >= 0 && current < windowCount
         if counting {
@@ -159,9 +193,9 @@ public struct LevelVacuumEngine {
                 volume += size
                 dirty = true
                 if m.side == .bid { buy += size } else if m.side == .ask { sell += size }
-                for (i, level) in levels.enumerated() {
-                    if m.price.rawValue >= level.price { above[i] += size }
-                    if m.price.rawValue <= level.price { below[i] += size }
+                for i in active {
+                    if m.price.rawValue >= levels[i].price { above[i] += size }
+                    if m.price.rawValue <= levels[i].price { below[i] += size }
                 }
             }
         }
@@ -172,6 +206,12 @@ public struct LevelVacuumEngine {
     /// Closes every window that ends at or before `end` (the input's real end).
     public mutating func finish(at end: UnixNanos) {
         advance(to: end)
+    }
+
+    /// Closes every window that ends at or before `ts` and begins the one holding `ts`: the
+    /// engine's clock moves to `ts` without a record (`apply` does this first for each record).
+    public mutating func advance(to ts: UnixNanos) {
+        advanceWindows(to: ts)
     }
 
     private mutating func count(_ c: BookChange) {
@@ -187,7 +227,7 @@ public struct LevelVacuumEngine {
         // floor((p − L) / tick) = floor(p / tick) − L / tick when L and p are whole numbers of ticks.
         let ticks = c.price.rawValue.floorDivided(by: tick)
         let onGrid = c.price.rawValue % tick == 0
-        for i in 0..<levels.count {
+        for i in active {
             let d: Int64, inexact: Int
             if onGrid, let l = levelTicks[i] {
                 d = ticks - l; inexact = 0
@@ -217,7 +257,7 @@ public struct LevelVacuumEngine {
         top = now
     }
 
-    private mutating func advance(to ts: UnixNanos) {
+    private mutating func advanceWindows(to ts: UnixNanos) {
         while current < windowCount {
             if current < 0 {
                 guard ts >= gridStart else { return }
@@ -249,7 +289,8 @@ public struct LevelVacuumEngine {
         let start = windowStart(k), end = windowStart(k + 1)
         guard coverage.lowerBound <= start && end <= coverage.upperBound else { return }
         let bid = book.bestBid?.price.rawValue, ask = book.bestAsk?.price.rawValue
-        for (i, level) in levels.enumerated() where level.knownAt <= start {
+        for i in active where levels[i].knownAt <= start {
+            let level = levels[i]
             var base = [Int64](repeating: 0, count: 160)
             let far = Int64(zones.far)
             for side in 0..<2 {

@@ -46,6 +46,13 @@ public struct RawCatalog: Sendable {
                 paths.append(path)
             }
         }
+        return try of(paths: paths, root: spec.root)
+    }
+
+    /// The catalog of the given files (as `scan` reads a lake's raw tree): MBO files by their
+    /// metadata's span, definition files for spreads, anything else ignored with the reason.
+    public static func of(paths: [String], root: String) throws -> RawCatalog {
+        var catalog = RawCatalog(root: root)
         var definitionPaths: [String] = []
         for path in paths.sorted() {
             guard path.hasSuffix(".dbn") || path.hasSuffix(".dbn.zst") else {

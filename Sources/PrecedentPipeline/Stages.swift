@@ -14,7 +14,9 @@ public struct PipelineContext: Sendable {
     public let clocks: [String: ExchangeClock]
     public let catalogs: [String: RawCatalog]
 
-    public init(lake: Lake, config: PipelineConfig, roots: [String]) throws {
+    /// `files`: the raw inputs of each root, instead of those under the lake's `raw/` tree (a
+    /// replay of files the lake does not hold; nothing is written to the lake then).
+    public init(lake: Lake, config: PipelineConfig, roots: [String], files: [String: [String]]? = nil) throws {
         self.lake = lake
         self.config = config
         configText = config.canonicalText()
@@ -23,7 +25,8 @@ public struct PipelineContext: Sendable {
             let spec = try config.instrument(root)
             specs[root] = spec
             clocks[root] = try spec.clock()
-            catalogs[root] = try RawCatalog.scan(lake: lake.root, spec: spec)
+            catalogs[root] = try files?[root].map { try RawCatalog.of(paths: $0, root: root) }
+                ?? RawCatalog.scan(lake: lake.root, spec: spec)
         }
         self.specs = specs; self.clocks = clocks; self.catalogs = catalogs
     }
@@ -400,21 +403,7 @@ extension PipelineContext {
                 values.append((contract, v))
             }
         }
-        let tick = spec.tick
-        let day = Int32(date.daysSinceEpoch)
-        var columns: [ParquetColumn] = []
-        columns.append(.int32(values.map { _ in day }))
-        columns.append(.byteArray(values.map { _ in Array(root.utf8) }))
-        columns.append(.byteArray(values.map { v -> [UInt8]? in Array(v.0.utf8) }))
-        columns.append(.byteArray(values.map { v -> [UInt8]? in Array(v.1.kind.rawValue.utf8) }))
-        columns.append(.int64(values.map { v -> Int64? in v.1.price }))
-        columns.append(.int64(values.map { v -> Int64? in v.1.price.map { $0.floorDivided(by: tick) } }))
-        columns.append(.int64(values.map { v -> Int64? in Int64(v.1.window.lowerBound.rawValue) }))
-        columns.append(.int64(values.map { v -> Int64? in Int64(v.1.window.upperBound.rawValue) }))
-        columns.append(.int64(values.map { v -> Int64? in Int64(v.1.knownAt.rawValue) }))
-        columns.append(.int64(values.map { v -> Int64? in Int64(v.1.trades) }))
-        columns.append(.int64(values.map { v -> Int64? in v.1.volume }))
-        columns.append(.byteArray(values.map { v -> [UInt8]? in v.1.reason.map { Array($0.utf8) } }))
+        let columns = LevelsTable.columns(values, root: root, date: date, tick: spec.tick)
         let known = values.filter { $0.1.price != nil }.count
         return (PendingPartition(key: key(Registry.levels, root, date), fields: LevelsTable.fields, stage: "levels",
                                  properties: ["bronze_partition": bk.relativePath], columns: columns,

@@ -168,4 +168,23 @@ public enum LevelsTable {
     public static func schema() -> TableSchema {
         TableSchema(name: "levels", doc: "Key price levels per contract and trade date (SPEC §6)", fields: fields)
     }
+
+    /// Columns of `values` (contract, level) of `root` on `date`, in `fields` order.
+    public static func columns(_ values: [(String, LevelValue)], root: String, date: CivilDate, tick: Int64) -> [ParquetColumn] {
+        let day = Int32(date.daysSinceEpoch)
+        var columns: [ParquetColumn] = []
+        columns.append(.int32(values.map { _ in day }))
+        columns.append(.byteArray(values.map { _ in Array(root.utf8) }))
+        columns.append(.byteArray(values.map { v -> [UInt8]? in Array(v.0.utf8) }))
+        columns.append(.byteArray(values.map { v -> [UInt8]? in Array(v.1.kind.rawValue.utf8) }))
+        columns.append(.int64(values.map { v -> Int64? in v.1.price }))
+        columns.append(.int64(values.map { v -> Int64? in v.1.price.map { $0.floorDivided(by: tick) } }))
+        columns.append(.int64(values.map { v -> Int64? in Int64(v.1.window.lowerBound.rawValue) }))
+        columns.append(.int64(values.map { v -> Int64? in Int64(v.1.window.upperBound.rawValue) }))
+        columns.append(.int64(values.map { v -> Int64? in Int64(v.1.knownAt.rawValue) }))
+        columns.append(.int64(values.map { v -> Int64? in Int64(v.1.trades) }))
+        columns.append(.int64(values.map { v -> Int64? in v.1.volume }))
+        columns.append(.byteArray(values.map { v -> [UInt8]? in v.1.reason.map { Array($0.utf8) } }))
+        return columns
+    }
 }

@@ -188,24 +188,16 @@ public enum TriggerDetector {
         return (out, nil)
     }
 
-    /// Triggers of every level with vectors and labels.
+    /// Triggers of every level with vectors and labels: the levels' whole series through a
+    /// `TriggerTracker`, the trades through a `LabelTracker` — the code the streaming engine runs
+    /// window by window.
     public static func triggers(series: [LevelSeries], trades: [TradePrint], tick: Int64, parameters p: SetupParameters,
                                 features: FeatureList, coveredUntil: UnixNanos) -> [Trigger] {
-        var out: [Trigger] = []
-        for s in series {
-            var episodes: [Direction: Int] = [:]
-            for (r, direction, x) in detect(s, parameters: p) {
-                episodes[direction, default: 0] += 1
-                let time = UnixNanos(rawValue: s.windowEnd[r])
-                let (vector, why) = vector(s, row: r, frame: direction.frame, features: features)
-                let label = Labeler.label(direction: direction, level: s.levelPrice, tick: tick, start: time, trades: trades,
-                                          parameters: p, coveredUntil: coveredUntil)
-                out.append(Trigger(levelID: s.levelID, levelPrice: s.levelPrice, direction: direction, row: r, window: s.windowIndex[r],
-                                   time: time, xMid: x, episode: episodes[direction]!, vector: vector, vectorReason: why,
-                                   label: label, labelReason: label == nil ? "the data ends before the horizon" : nil,
-                                   outcomeCompleteAt: UnixNanos(rawValue: time.rawValue + UInt64(p.horizonSeconds) * UnixNanos.nanosPerSecond)))
-            }
-        }
-        return out.sorted { ($0.time, $0.levelID, $0.direction.rawValue) < ($1.time, $1.levelID, $1.direction.rawValue) }
+        var tracker = TriggerTracker(parameters: p, features: features)
+        var labels = LabelTracker(tick: tick, parameters: p)
+        for s in series { for t in tracker.add(s) { labels.watch(t) } }
+        for t in trades { labels.trade(t) }
+        return labels.finish(coveredUntil: coveredUntil)
+            .sorted { ($0.time, $0.levelID, $0.direction.rawValue) < ($1.time, $1.levelID, $1.direction.rawValue) }
     }
 }
