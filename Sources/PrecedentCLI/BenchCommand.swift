@@ -13,7 +13,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput on a real file (used by Benchmarks/*.py).",
-        subcommands: [DBNBench.self, BookBench.self, ParquetBench.self, PipelineBench.self, KNNBench.self, BarsBench.self])
+        subcommands: [DBNBench.self, BookBench.self, ParquetBench.self, PipelineBench.self, KNNBench.self, BarsBench.self, EngineBench.self])
 }
 
 struct BenchOptions: ParsableArguments {

@@ -76,13 +76,24 @@ public enum EngineEvent: Sendable {
     }
 }
 
+/// A level's row of one window, as the trigger tracker keeps it.
+struct LevelRow: Sendable {
+    var row: VacuumRow
+    var price: Int64
+}
+
 /// The silver rows of one closed window.
 public struct WindowRows: Sendable {
     public var index: Int
     public var start: UnixNanos, end: UnixNanos
     public var rows: [VacuumRow]
-    /// `SilverTable.fields` order, one value per row.
-    public var columns: [ParquetColumn]
+    /// The engine's levels when the window closed (`rows[i].level` indexes them).
+    public var levels: [LevelVacuumEngine.Level]
+
+    /// The rows as `SilverTable.fields` columns (made on demand: the engine itself needs only a few values).
+    public func columns(_ setup: EngineSetup) -> [ParquetColumn] {
+        SilverTable.columns(rows: rows, levels: levels, tick: setup.tick, root: setup.root, contract: setup.contract, tradeDate: setup.date)
+    }
 }
 
 /// The one in-memory path from MBO records to precedents (SPEC §6–§9): fed the records of one
@@ -99,7 +110,11 @@ public struct WindowRows: Sendable {
 public struct Engine {
     public let setup: EngineSetup
     var vacuum: LevelVacuumEngine
-    var triggers: TriggerTracker
+    var triggers: TriggerTracker<LevelRow>
+    /// The up-frame mid offset, which the approach state machine reads every window.
+    let xMid = SilverValue(name: "u_x_mid")!
+    /// The next moment something is due: a window boundary, a level's window end, a label's horizon.
+    var nextDue = UnixNanos(rawValue: 0)
     var labels: LabelTracker
     let book: PrecedentBook?
     /// Level kinds whose window has not ended yet, with the moment it ends (in `setup.levels` order).
@@ -116,7 +131,15 @@ public struct Engine {
         vacuum = LevelVacuumEngine(levels: setup.levels.map { .pending($0.rawValue) }, tick: setup.tick, zones: setup.zones,
                                    gridStart: grid.start, windowSeconds: setup.windowSeconds, windowCount: grid.count,
                                    coverage: setup.coverage)
-        triggers = TriggerTracker(parameters: setup.parameters, features: setup.features)
+        // The silver values the vectors need, read from a level's kept rows only when it fires.
+        let extractors = TriggerTracker<LevelRow>.columns(setup.features).map { name in
+            guard let v = SilverValue(name: name) else { preconditionFailure("feature \(name) is not a silver column (FeatureList.load checks)") }
+            return v
+        }
+        let tick = setup.tick
+        triggers = TriggerTracker(parameters: setup.parameters, features: setup.features) { r in
+            extractors.map { $0.value(r.row, levelPrice: r.price, tick: tick) }
+        }
         labels = LabelTracker(tick: setup.tick, parameters: setup.parameters)
         book = precedents
         // The moment each level becomes known: its window's end (LevelCalculator's windows).
@@ -130,7 +153,7 @@ public struct Engine {
     /// everything up to the record itself, which a later call sees.
     public mutating func apply(_ m: MBOMsg) -> [EngineEvent] {
         precondition(!finished, "Engine.apply after finish")
-        var out = advance(to: m.tsRecv)
+        var out = m.tsRecv >= nextDue ? advance(to: m.tsRecv) : []
         records += 1
         vacuum.apply(m)
         if m.action == .trade && m.price.isDefined && m.tsRecv.isDefined {
@@ -138,7 +161,7 @@ public struct Engine {
             trades.append(t)
             labels.trade(t)
         }
-        out += drainWindows()
+        if !vacuum.rows.isEmpty { out += drainWindows() }
         return out
     }
 
@@ -157,7 +180,9 @@ public struct Engine {
         vacuum.advance(to: ts)
         out += drainWindows()
         out += labels.advance(to: ts).map { .outcome($0) }
+        nextDue = min(vacuum.nextBoundary, pendingLevels.first?.knownAt ?? UnixNanos(rawValue: .max), labels.nextDue)
         // In time order; events of one moment keep their order (a window before the triggers it fires).
+        guard out.count > 1 else { return out }
         return out.enumerated().sorted { ($0.element.ts, $0.offset) < ($1.element.ts, $1.offset) }.map(\.element)
     }
 
@@ -186,21 +211,22 @@ public struct Engine {
 
     /// Rows of the windows the book engine closed, as window events, and the triggers they fire.
     mutating func drainWindows() -> [EngineEvent] {
+        guard !vacuum.rows.isEmpty else { return [] }
         let rows = vacuum.takeRows()
-        guard !rows.isEmpty else { return [] }
         var out: [EngineEvent] = []
         var i = 0
         while i < rows.count {
             var j = i
             while j < rows.count && rows[j].window == rows[i].window { j += 1 }
-            let window = Array(rows[i..<j])
-            let columns = SilverTable.columns(rows: window, levels: vacuum.levels, tick: setup.tick, root: setup.root,
-                                              contract: setup.contract, tradeDate: setup.date)
             out.append(.window(WindowRows(index: rows[i].window, start: rows[i].windowStart, end: rows[i].windowEnd,
-                                          rows: window, columns: columns)))
-            for series in LevelSeries.from(silver: Array(zip(SilverTable.fields.map(\.name), columns))) {
-                for t in triggers.add(series) {
+                                          rows: Array(rows[i..<j]), levels: vacuum.levels)))
+            for r in rows[i..<j] {
+                let level = vacuum.levels[r.level]
+                for t in triggers.add(levelID: level.id, levelPrice: level.price, window: r.window, start: r.windowStart.rawValue,
+                                      end: r.windowEnd.rawValue, xMid: xMid.value(r, levelPrice: level.price, tick: setup.tick),
+                                      row: LevelRow(row: r, price: level.price)) {
                     labels.watch(t)
+                    nextDue = min(nextDue, t.outcomeCompleteAt)
                     out.append(.trigger(t, answer: answer(t)))
                 }
             }

@@ -120,6 +120,10 @@ public struct LevelVacuumEngine {
     private let zoneOf: [Int]
     /// `[level][inexact][offset][side][added, pulled, filled]`
     private var flows: [Int64]
+    /// Per level and exactness (`level * 2 + inexact`): the lowest and highest offset index with a
+    /// flow in the current window (lo > hi: none), so a window end and the next window's reset
+    /// visit only offsets that changed.
+    private var touchedLo: [Int], touchedHi: [Int]
     private var above: [Int64], below: [Int64]
     private var buy: Int64 = 0, sell: Int64 = 0, volume: Int64 = 0, events: Int64 = 0
     private var reset = false
@@ -151,6 +155,8 @@ public struct LevelVacuumEngine {
             }
         }
         flows = Array(repeating: 0, count: levels.count * 2 * offsets * 2 * 3)
+        touchedLo = Array(repeating: Int.max, count: levels.count * 2)
+        touchedHi = Array(repeating: -1, count: levels.count * 2)
         above = Array(repeating: 0, count: levels.count)
         below = Array(repeating: 0, count: levels.count)
     }
@@ -167,9 +173,15 @@ public struct LevelVacuumEngine {
         levelTicks[i] = price % tick == 0 ? price / tick : nil
         let block = 2 * offsets * 2 * 3
         for j in (i * block)..<((i + 1) * block) { flows[j] = 0 }
+        for t in (i * 2)..<(i * 2 + 2) { touchedLo[t] = .max; touchedHi[t] = -1 }
         above[i] = 0; below[i] = 0
         active.append(i)
         active.sort()
+    }
+
+    /// The next moment at which the clock closes or opens a window (`UnixNanos.max` after the last).
+    public var nextBoundary: UnixNanos {
+        current < 0 ? gridStart : current < windowCount ? windowStart(current + 1) : UnixNanos(rawValue: .max)
     }
 
     /// Rows emitted so far, handed over and forgotten (an engine fed for a whole day holds only
@@ -236,7 +248,10 @@ public struct LevelVacuumEngine {
                 d = diff.floorDivided(by: tick); inexact = diff % tick == 0 ? 0 : 1
             }
             guard d >= -far - 1 && d <= far + 1 else { continue }
-            flows[((((i * 2 + inexact) * offsets) + Int(d) + zones.far + 1) * 2 + side) * 3 + kind] += Int64(c.quantity)
+            let o = Int(d) + zones.far + 1, t = i * 2 + inexact
+            flows[(((t * offsets) + o) * 2 + side) * 3 + kind] += Int64(c.quantity)
+            if o < touchedLo[t] { touchedLo[t] = o }
+            if o > touchedHi[t] { touchedHi[t] = o }
         }
     }
 
@@ -275,7 +290,11 @@ public struct LevelVacuumEngine {
         current = k
         guard k < windowCount else { return }
         if dirty {
-            for i in flows.indices { flows[i] = 0 }
+            // Only the offsets that had flows (pending slots never do until `setLevel`).
+            for t in touchedLo.indices where touchedLo[t] <= touchedHi[t] {
+                for j in ((t * offsets + touchedLo[t]) * 6)..<((t * offsets + touchedHi[t] + 1) * 6) { flows[j] = 0 }
+                touchedLo[t] = .max; touchedHi[t] = -1
+            }
             for i in above.indices { above[i] = 0; below[i] = 0 }
             dirty = false
         }
@@ -313,7 +332,9 @@ public struct LevelVacuumEngine {
                     }
                 }
                 for inexact in 0..<2 {
-                    for o in 0..<offsets {
+                    let t = i * 2 + inexact
+                    guard touchedLo[t] <= touchedHi[t] else { continue }
+                    for o in touchedLo[t]...touchedHi[t] {
                         let f = ((((i * 2 + inexact) * offsets) + o) * 2 + side) * 3
                         let (added, pulled, filled) = (flows[f], flows[f + 1], flows[f + 2])
                         guard added | pulled | filled != 0 else { continue }

@@ -135,3 +135,77 @@ public enum SilverTable {
         return out
     }
 }
+
+/// One numeric column of the silver table, resolved once from its name and computed from a
+/// `VacuumRow` by the same formulas as `SilverTable.columns` (`docs/FEATURES.md`), as a Double
+/// (the triggers' vectors are built from these). The engine reads the columns a feature list
+/// needs this way instead of building every column of every window.
+public struct SilverValue: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
+        case base(Int), pullShare(Int), netChange(Int), slope(Int, Int)
+        case xBid, xAsk, dxBid, dxAsk, xMid, dxMid, toward, away, beyond, ofi
+    }
+    let kind: Kind
+    /// 0 up (`u_`), 1 down (`f_`).
+    let frame: Int
+
+    /// The column named `name` (`u_beyond_at_ask_depth`, `f_x_mid`, …); nil for a name that is not
+    /// a numeric column of a frame.
+    public init?(name: String) {
+        let parts = name.split(separator: "_", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let frame = VacuumZones.frameNames.firstIndex(of: parts[0]) else { return nil }
+        self.frame = frame
+        let rest = parts[1]
+        let simple: [String: Kind] = ["x_bid": .xBid, "x_ask": .xAsk, "dx_bid": .dxBid, "dx_ask": .dxAsk, "x_mid": .xMid, "dx_mid": .dxMid,
+                                      "toward_volume": .toward, "away_volume": .away, "beyond_volume": .beyond, "ofi": .ofi]
+        if let k = simple[rest] { kind = k; return }
+        for (z, zone) in VacuumZones.zoneNames.enumerated() {
+            for (s, side) in VacuumZones.sideNames.enumerated() {
+                for (q, quantity) in VacuumZones.quantityNames.enumerated() where rest == "\(zone)_\(side)_\(quantity)" {
+                    kind = .base(VacuumRow.index(frame: frame, zone: z, side: s, quantity: q)); return
+                }
+                let added = VacuumRow.index(frame: frame, zone: z, side: s, quantity: 2)
+                if rest == "\(zone)_\(side)_pull_share" { kind = .pullShare(added); return }
+                if rest == "\(zone)_\(side)_net_change" { kind = .netChange(added); return }
+            }
+        }
+        for (half, name) in ["beyond", "approach"].enumerated() {
+            for (s, side) in VacuumZones.sideNames.enumerated() {
+                let d = { (band: Int) in VacuumRow.index(frame: frame, zone: half * 4 + band, side: s, quantity: 0) }
+                if rest == "\(name)_\(side)_inner_slope" { kind = .slope(d(0), d(1)); return }
+                if rest == "\(name)_\(side)_convex_slope" { kind = .slope(d(1), d(3)); return }
+            }
+        }
+        return nil
+    }
+
+    /// The value in `r` for a level at `levelPrice` (1e-9) and tick `tick`; nil where the column is null.
+    @inlinable public func value(_ r: VacuumRow, levelPrice l: Int64, tick: Int64) -> Double? { compute(r, l, tick) }
+
+    @usableFromInline func compute(_ r: VacuumRow, _ l: Int64, _ tick: Int64) -> Double? {
+        let sign: Int64 = frame == 0 ? 1 : -1
+        func x(_ p: Int64?) -> Int64? { p.map { (sign * ($0 - l)).floorDivided(by: tick) } }
+        func mid(_ b: Int64?, _ a: Int64?) -> Double? {
+            guard let b, let a else { return nil }
+            return Double(sign * ((b - l) + (a - l))) / Double(2 * tick)
+        }
+        switch kind {
+        case .base(let i): return Double(r.base[i])
+        case .pullShare(let a):
+            let added = r.base[a], pulled = r.base[a + 1]
+            return added + pulled == 0 ? nil : Double(pulled) / Double(added + pulled)
+        case .netChange(let a): return Double(r.base[a] - r.base[a + 1] - r.base[a + 2])
+        case .slope(let inner, let outer): return log(Double(r.base[outer] + 1) / Double(r.base[inner] + 1))
+        case .xBid: return x(r.bid).map(Double.init)
+        case .xAsk: return x(r.ask).map(Double.init)
+        case .dxBid: return x(r.bid).flatMap { now in x(r.previousBid).map { Double(now - $0) } }
+        case .dxAsk: return x(r.ask).flatMap { now in x(r.previousAsk).map { Double(now - $0) } }
+        case .xMid: return mid(r.bid, r.ask)
+        case .dxMid: return mid(r.bid, r.ask).flatMap { now in mid(r.previousBid, r.previousAsk).map { now - $0 } }
+        case .toward: return Double(frame == 0 ? r.buyVolume : r.sellVolume)
+        case .away: return Double(frame == 0 ? r.sellVolume : r.buyVolume)
+        case .beyond: return Double(frame == 0 ? r.volumeAtOrAbove : r.volumeAtOrBelow)
+        case .ofi: return r.ofi.map { Double(sign * $0) }
+        }
+    }
+}

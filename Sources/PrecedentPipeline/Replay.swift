@@ -68,7 +68,8 @@ public enum EngineEventJSON {
             return [row("level", event.ts, LevelsTable.fields,
                         LevelsTable.columns([(setup.contract, v)], root: setup.root, date: setup.date, tick: setup.tick), 0)]
         case .window(let w):
-            return (0..<w.rows.count).map { row("window", event.ts, SilverTable.fields, w.columns, $0) }
+            let columns = w.columns(setup)
+            return (0..<w.rows.count).map { row("window", event.ts, SilverTable.fields, columns, $0) }
         case .trigger(let t, let answer):
             let columns = TriggerTable.columns([t], list: setup.features, root: setup.root, contract: setup.contract, date: setup.date)
             let extra = try answer.map { a in

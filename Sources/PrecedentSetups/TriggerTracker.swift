@@ -6,72 +6,104 @@ import PrecedentFeatures
 /// from the rows seen so far. It keeps the last `FeatureList.history` + 1 rows of each level
 /// and, per level, the approach state, so memory does not grow with the day. Fed a level's
 /// whole series it finds exactly the triggers of the batch gold stage — which is how that stage
-/// computes them.
-public struct TriggerTracker: Sendable {
+/// computes them. A row is anything `values` turns into the values of `columns`: the batch
+/// stage gives the values themselves; the engine gives its window rows, read only when a
+/// trigger needs a vector.
+public struct TriggerTracker<Row: Sendable>: Sendable {
     public let parameters: SetupParameters
     public let features: FeatureList
-    /// Columns a row must carry: the mid offset and every feature in both frames.
+    /// Columns `values` returns, in this order: the up-frame mid offset, then every feature in both frames.
     public let columns: [String]
+    let values: @Sendable (Row) -> [Double?]
 
     struct LevelState: Sendable {
-        var recent: LevelSeries
-        var rows = 0
+        /// The last `keep` rows as a ring: slot `n % keep` holds row n.
+        var window: [Int] = [], start: [UInt64] = [], end: [UInt64] = []
+        var rows: [Row] = []
+        var count = 0
         var armed: [Direction: Bool] = [.up: true, .down: true]
         var side: Direction? = nil
         var episodes: [Direction: Int] = [:]
     }
     var states: [String: LevelState] = [:]
+    let keep = FeatureList.history + 1
 
-    public init(parameters: SetupParameters, features: FeatureList) {
+    public init(parameters: SetupParameters, features: FeatureList, values: @escaping @Sendable (Row) -> [Double?]) {
         self.parameters = parameters
         self.features = features
+        self.values = values
+        columns = Self.columns(features)
+    }
+
+    /// The columns a tracker reads for `features`.
+    public static func columns(_ features: FeatureList) -> [String] {
         var seen = Set<String>()
-        columns = (["u_x_mid"] + Direction.allCases.flatMap { d in features.features.map { "\(d.frame)_\($0)" } })
+        return (["u_x_mid"] + Direction.allCases.flatMap { d in features.features.map { "\(d.frame)_\($0)" } })
             .filter { seen.insert($0).inserted }
     }
 
-    /// Adds the rows of one level (in window order, after the rows already added for it) and
-    /// returns the triggers they fire, with vectors, without labels (`outcomeCompleteAt` set).
-    /// - Complexity: O(rows × (features + history)).
-    public mutating func add(_ s: LevelSeries) -> [Trigger] {
-        var state = states[s.levelID] ?? LevelState(recent: LevelSeries(
-            levelID: s.levelID, levelPrice: s.levelPrice, windowIndex: [], windowStart: [], windowEnd: [],
-            columns: Dictionary(uniqueKeysWithValues: columns.map { ($0, []) })))
-        var out: [Trigger] = []
-        let keep = FeatureList.history + 1
-        for r in s.windowIndex.indices {
-            state.recent.windowIndex.append(s.windowIndex[r])
-            state.recent.windowStart.append(s.windowStart[r])
-            state.recent.windowEnd.append(s.windowEnd[r])
-            for c in columns { state.recent.columns[c]!.append(s.columns[c]?[r] ?? nil) }
-            if state.recent.windowIndex.count > keep {
-                state.recent.windowIndex.removeFirst(); state.recent.windowStart.removeFirst(); state.recent.windowEnd.removeFirst()
-                for c in columns { state.recent.columns[c]!.removeFirst() }
-            }
-            let row = state.rows
-            state.rows += 1
-            // The approach state machine of `TriggerDetector.detect`, one mid at a time.
-            guard let x = s.columns["u_x_mid"]?[r] ?? nil else { continue }  // no two-sided book at the window end
-            if abs(x) > Double(parameters.approach) {
-                state.side = x < 0 ? .up : .down
-                if abs(x) >= Double(parameters.rearm) { state.armed[state.side!] = true }
-                continue
-            }
-            guard let from = state.side, state.armed[from] == true else { continue }
-            state.armed[from] = false
-            state.episodes[from, default: 0] += 1
-            let last = state.recent.windowIndex.count - 1
-            // The vector from the kept rows; short of history, the reason names the row in the whole series.
-            let (vector, why) = row < FeatureList.history
-                ? (nil, "needs \(FeatureList.history) earlier windows, has \(row)")
-                : TriggerDetector.vector(state.recent, row: last, frame: from.frame, features: features)
-            let time = UnixNanos(rawValue: s.windowEnd[r])
-            out.append(Trigger(levelID: s.levelID, levelPrice: s.levelPrice, direction: from, row: row, window: s.windowIndex[r],
-                               time: time, xMid: from == .up ? x : -x, episode: state.episodes[from]!, vector: vector, vectorReason: why,
-                               label: nil, labelReason: nil,
-                               outcomeCompleteAt: UnixNanos(rawValue: time.rawValue + UInt64(parameters.horizonSeconds) * UnixNanos.nanosPerSecond)))
+    /// Adds one row of a level: its window, its up-frame mid offset (nil: no two-sided book at the
+    /// window end) and the row. Returns the triggers it fires (at most one), with vectors, without
+    /// labels (`outcomeCompleteAt` set).
+    /// - Complexity: O(1) per row; O(columns × history) when a trigger fires.
+    public mutating func add(levelID: String, levelPrice: Int64, window: Int, start: UInt64, end: UInt64, xMid: Double?, row: Row) -> [Trigger] {
+        // Taken out of the dictionary while it changes, so its arrays are not copied on write.
+        var state = states.removeValue(forKey: levelID) ?? LevelState()
+        defer { states[levelID] = state }
+        if state.rows.count < keep {
+            state.window.append(window); state.start.append(start); state.end.append(end); state.rows.append(row)
+        } else {
+            let slot = state.count % keep
+            state.window[slot] = window; state.start[slot] = start; state.end[slot] = end; state.rows[slot] = row
         }
-        states[s.levelID] = state
+        let n = state.count
+        state.count += 1
+        // The approach state machine of `TriggerDetector.detect`, one mid at a time.
+        guard let x = xMid else { return [] }
+        if abs(x) > Double(parameters.approach) {
+            state.side = x < 0 ? .up : .down
+            if abs(x) >= Double(parameters.rearm) { state.armed[state.side!] = true }
+            return []
+        }
+        guard let from = state.side, state.armed[from] == true else { return [] }
+        state.armed[from] = false
+        state.episodes[from, default: 0] += 1
+        // The vector from the kept rows; short of history, the reason names the row in the whole series.
+        let vector: [Double]?, why: String?
+        if n < FeatureList.history {
+            (vector, why) = (nil, "needs \(FeatureList.history) earlier windows, has \(n)")
+        } else {
+            let order = (0..<keep).map { (state.count + $0) % keep }  // oldest first
+            let rows = order.map { values(state.rows[$0]) }
+            var cols: [String: [Double?]] = [:]
+            for (j, c) in columns.enumerated() { cols[c] = rows.map { $0[j] } }
+            let recent = LevelSeries(levelID: levelID, levelPrice: levelPrice, windowIndex: order.map { state.window[$0] },
+                                     windowStart: order.map { state.start[$0] }, windowEnd: order.map { state.end[$0] }, columns: cols)
+            (vector, why) = TriggerDetector.vector(recent, row: keep - 1, frame: from.frame, features: features)
+        }
+        let time = UnixNanos(rawValue: end)
+        return [Trigger(levelID: levelID, levelPrice: levelPrice, direction: from, row: n, window: window,
+                        time: time, xMid: from == .up ? x : -x, episode: state.episodes[from]!, vector: vector, vectorReason: why,
+                        label: nil, labelReason: nil,
+                        outcomeCompleteAt: UnixNanos(rawValue: time.rawValue + UInt64(parameters.horizonSeconds) * UnixNanos.nanosPerSecond))]
+    }
+}
+
+extension TriggerTracker where Row == [Double?] {
+    /// A tracker whose rows are the values of `columns` themselves (the batch gold stage).
+    public init(parameters: SetupParameters, features: FeatureList) {
+        self.init(parameters: parameters, features: features, values: { $0 })
+    }
+
+    /// Adds the rows of one level's series (in window order, after the rows already added for it).
+    public mutating func add(_ s: LevelSeries) -> [Trigger] {
+        let picked = columns.map { s.columns[$0] }
+        var out: [Trigger] = []
+        for r in s.windowIndex.indices {
+            let values = picked.map { $0?[r] ?? nil }
+            out += add(levelID: s.levelID, levelPrice: s.levelPrice, window: s.windowIndex[r], start: s.windowStart[r],
+                       end: s.windowEnd[r], xMid: values[0], row: values)
+        }
         return out
     }
 }
@@ -89,6 +121,9 @@ public struct LabelTracker: Sendable {
     public init(tick: Int64, parameters: SetupParameters) { self.tick = tick; self.parameters = parameters }
 
     public mutating func watch(_ t: Trigger) { open.append(t) }
+
+    /// The earliest end of an open trigger's horizon (`UnixNanos.max` when none is open).
+    public var nextDue: UnixNanos { open.map(\.outcomeCompleteAt).min() ?? UnixNanos(rawValue: .max) }
 
     /// A trade of the contract (in time order).
     public mutating func trade(_ t: TradePrint) {

@@ -194,4 +194,31 @@ import Testing
         #expect(rows[1]["u_x_bid"] == -2 && rows[1]["u_x_ask"] == -1 && rows[1]["f_x_bid"] == 1 && rows[1]["f_x_ask"] == 0)
         #expect(rows[0]["level_ticks"] == 400)  // ⌊100.10 / 0.25⌋
     }
+
+    /// Every numeric column of a frame, read one value at a time with `SilverValue` (as the engine
+    /// reads its features), equals the column `SilverTable.columns` builds, on and off the grid.
+    @Test func silverValuesEqualTheColumns() throws {
+        let levels = [Self.L, LevelVacuumEngine.Level(id: "or_low", price: Self.level + 100_000_000, knownAt: Self.at(0))]
+        var engine = LevelVacuumEngine(levels: levels, tick: Self.tick, gridStart: Self.at(0), windowSeconds: 5, windowCount: 2,
+                                       coverage: Self.at(-100)..<Self.at(10))
+        for e in Self.events { engine.apply(e) }
+        engine.finish(at: Self.at(10))
+        let cols = SilverTable.columns(rows: engine.rows, levels: levels, tick: Self.tick, root: "ES", contract: "ESH4",
+                                       tradeDate: CivilDate(year: 2024, month: 1, day: 2))
+        var checked = 0
+        for (f, c) in zip(SilverTable.fields, cols) where f.name.hasPrefix("u_") || f.name.hasPrefix("f_") {
+            let v = try #require(SilverValue(name: f.name), "\(f.name) does not resolve")
+            for (i, r) in engine.rows.enumerated() {
+                let expected: Double? = switch c {
+                case .int64(let x): x[i].map(Double.init)
+                case .double(let x): x[i]
+                default: nil
+                }
+                #expect(v.value(r, levelPrice: levels[r.level].price, tick: Self.tick) == expected, "\(f.name) row \(i)")
+                checked += 1
+            }
+        }
+        #expect(checked == 4 * (SilverTable.fields.count - 14))
+        #expect(SilverValue(name: "u_nothing") == nil && SilverValue(name: "level_price") == nil)
+    }
 }

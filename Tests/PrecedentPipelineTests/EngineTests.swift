@@ -62,7 +62,10 @@ import Testing
 
             // Silver: every row, all columns, in order.
             var mine: [[String: String]] = []
-            for case .window(let w) in events { for i in 0..<w.rows.count { mine.append(Self.row(SilverTable.fields, w.columns, i)) } }
+            for case .window(let w) in events {
+                let columns = w.columns(run.setup)
+                for i in 0..<w.rows.count { mine.append(Self.row(SilverTable.fields, columns, i)) }
+            }
             #expect(mine.count == silver.count, "\(key.relativePath): \(mine.count) rows, lake \(silver.count)")
             for (i, (a, b)) in zip(mine, silver).enumerated() where a != b {
                 let differing = a.keys.filter { a[$0] != b[$0] }.sorted()
