@@ -28,6 +28,7 @@ struct EngineBench: ParsableCommand {
     @Option(help: ArgumentHelp("YAML configuration.", valueName: "file")) var config: String?
     @Option(help: "Number of passes of each.") var `repeat` = 10
     @Flag(help: "Print one JSON object.") var json = false
+    @Flag(help: "Time the engine alone (for a profiler).") var engineOnly = false
 
     func validate() throws {
         guard self.repeat >= 1 else { throw ValidationError("--repeat must be 1 or more; got \(self.repeat)") }
@@ -59,7 +60,7 @@ struct EngineBench: ParsableCommand {
         var windows = 0, triggers = 0, check = 0
         for _ in 0..<self.repeat {
             var start = monotonicNanos()
-            for day in days {
+            for day in days where !engineOnly {
                 var book = OrderBook(instrumentID: day.records.first?.hd.instrumentID ?? 0, recordsChanges: true)
                 for m in day.records {
                     book.apply(m)
@@ -69,7 +70,7 @@ struct EngineBench: ParsableCommand {
             }
             bookBest = min(bookBest, Double(monotonicNanos() - start) / 1e9)
             start = monotonicNanos()
-            for (d, day) in days.enumerated() {
+            for (d, day) in days.enumerated() where !engineOnly {
                 let grid = day.setup.grid
                 var vacuum = LevelVacuumEngine(levels: known[d], tick: day.setup.tick, zones: day.setup.zones, gridStart: grid.start,
                                                windowSeconds: day.setup.windowSeconds, windowCount: grid.count, coverage: day.setup.coverage)

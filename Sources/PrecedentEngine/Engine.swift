@@ -76,12 +76,6 @@ public enum EngineEvent: Sendable {
     }
 }
 
-/// A level's row of one window, as the trigger tracker keeps it.
-struct LevelRow: Sendable {
-    var row: VacuumRow
-    var price: Int64
-}
-
 /// The silver rows of one closed window.
 public struct WindowRows: Sendable {
     public var index: Int
@@ -110,7 +104,7 @@ public struct WindowRows: Sendable {
 public struct Engine {
     public let setup: EngineSetup
     var vacuum: LevelVacuumEngine
-    var triggers: TriggerTracker<LevelRow>
+    var triggers: TriggerTracker
     /// The up-frame mid offset, which the approach state machine reads every window.
     let xMid = SilverValue(name: "u_x_mid")!
     /// The next moment something is due: a window boundary, a level's window end, a label's horizon.
@@ -131,15 +125,7 @@ public struct Engine {
         vacuum = LevelVacuumEngine(levels: setup.levels.map { .pending($0.rawValue) }, tick: setup.tick, zones: setup.zones,
                                    gridStart: grid.start, windowSeconds: setup.windowSeconds, windowCount: grid.count,
                                    coverage: setup.coverage)
-        // The silver values the vectors need, read from a level's kept rows only when it fires.
-        let extractors = TriggerTracker<LevelRow>.columns(setup.features).map { name in
-            guard let v = SilverValue(name: name) else { preconditionFailure("feature \(name) is not a silver column (FeatureList.load checks)") }
-            return v
-        }
-        let tick = setup.tick
-        triggers = TriggerTracker(parameters: setup.parameters, features: setup.features) { r in
-            extractors.map { $0.value(r.row, levelPrice: r.price, tick: tick) }
-        }
+        triggers = TriggerTracker(parameters: setup.parameters, features: setup.features, tick: setup.tick)
         labels = LabelTracker(tick: setup.tick, parameters: setup.parameters)
         book = precedents
         // The moment each level becomes known: its window's end (LevelCalculator's windows).
@@ -219,12 +205,12 @@ public struct Engine {
             var j = i
             while j < rows.count && rows[j].window == rows[i].window { j += 1 }
             out.append(.window(WindowRows(index: rows[i].window, start: rows[i].windowStart, end: rows[i].windowEnd,
-                                          rows: Array(rows[i..<j]), levels: vacuum.levels)))
+                                          rows: i == 0 && j == rows.count ? rows : Array(rows[i..<j]), levels: vacuum.levels)))
             for r in rows[i..<j] {
                 let level = vacuum.levels[r.level]
-                for t in triggers.add(levelID: level.id, levelPrice: level.price, window: r.window, start: r.windowStart.rawValue,
+                for t in triggers.add(levelID: level.id, slot: r.level, levelPrice: level.price, window: r.window, start: r.windowStart.rawValue,
                                       end: r.windowEnd.rawValue, xMid: xMid.value(r, levelPrice: level.price, tick: setup.tick),
-                                      row: LevelRow(row: r, price: level.price)) {
+                                      row: .window(r, levelPrice: level.price)) {
                     labels.watch(t)
                     nextDue = min(nextDue, t.outcomeCompleteAt)
                     out.append(.trigger(t, answer: answer(t)))

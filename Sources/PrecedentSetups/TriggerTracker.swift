@@ -6,50 +6,91 @@ import PrecedentFeatures
 /// from the rows seen so far. It keeps the last `FeatureList.history` + 1 rows of each level
 /// and, per level, the approach state, so memory does not grow with the day. Fed a level's
 /// whole series it finds exactly the triggers of the batch gold stage — which is how that stage
-/// computes them. A row is anything `values` turns into the values of `columns`: the batch
-/// stage gives the values themselves; the engine gives its window rows, read only when a
-/// trigger needs a vector.
-public struct TriggerTracker<Row: Sendable>: Sendable {
+/// computes them. A row is either the values of `columns` (the batch stage reads them from
+/// silver) or a window row of the level-vacuum engine, whose values are read (`SilverValue`)
+/// only when a trigger needs its vector.
+public struct TriggerTracker: Sendable {
+    public enum Row: Sendable {
+        case values([Double?])
+        case window(VacuumRow, levelPrice: Int64)
+    }
+
     public let parameters: SetupParameters
     public let features: FeatureList
-    /// Columns `values` returns, in this order: the up-frame mid offset, then every feature in both frames.
+    /// Tick size (1e-9) for reading window rows.
+    public let tick: Int64
+    /// The values a row gives, in this order: the up-frame mid offset, then every feature in both frames.
     public let columns: [String]
-    let values: @Sendable (Row) -> [Double?]
+    let extractors: [SilverValue]
 
     struct LevelState: Sendable {
         /// The last `keep` rows as a ring: slot `n % keep` holds row n.
         var window: [Int] = [], start: [UInt64] = [], end: [UInt64] = []
         var rows: [Row] = []
         var count = 0
-        var armed: [Direction: Bool] = [.up: true, .down: true]
+        var armedUp = true, armedDown = true
         var side: Direction? = nil
-        var episodes: [Direction: Int] = [:]
+        var episodesUp = 0, episodesDown = 0
     }
-    var states: [String: LevelState] = [:]
+    var slotOf: [String: Int] = [:]
+    var slotBySlot: [Int?] = []
+    var states: [LevelState] = []
     let keep = FeatureList.history + 1
 
-    public init(parameters: SetupParameters, features: FeatureList, values: @escaping @Sendable (Row) -> [Double?]) {
+    public init(parameters: SetupParameters, features: FeatureList, tick: Int64) {
         self.parameters = parameters
         self.features = features
-        self.values = values
-        columns = Self.columns(features)
+        self.tick = tick
+        var seen = Set<String>()
+        columns = (["u_x_mid"] + Direction.allCases.flatMap { d in features.features.map { "\(d.frame)_\($0)" } })
+            .filter { seen.insert($0).inserted }
+        extractors = columns.map { name in
+            guard let v = SilverValue(name: name) else { preconditionFailure("feature \(name) is not a silver column (FeatureList.load checks)") }
+            return v
+        }
     }
 
-    /// The columns a tracker reads for `features`.
-    public static func columns(_ features: FeatureList) -> [String] {
-        var seen = Set<String>()
-        return (["u_x_mid"] + Direction.allCases.flatMap { d in features.features.map { "\(d.frame)_\($0)" } })
-            .filter { seen.insert($0).inserted }
+    func values(_ row: Row) -> [Double?] {
+        switch row {
+        case .values(let v): return v
+        case .window(let r, let price): return extractors.map { $0.value(r, levelPrice: price, tick: tick) }
+        }
+    }
+
+    /// Adds the rows of one level's series (in window order, after the rows already added for it).
+    public mutating func add(_ s: LevelSeries) -> [Trigger] {
+        let picked = columns.map { s.columns[$0] }
+        var out: [Trigger] = []
+        for r in s.windowIndex.indices {
+            let values = picked.map { $0?[r] ?? nil }
+            out += add(levelID: s.levelID, levelPrice: s.levelPrice, window: s.windowIndex[r], start: s.windowStart[r],
+                       end: s.windowEnd[r], xMid: values[0], row: .values(values))
+        }
+        return out
     }
 
     /// Adds one row of a level: its window, its up-frame mid offset (nil: no two-sided book at the
-    /// window end) and the row. Returns the triggers it fires (at most one), with vectors, without
-    /// labels (`outcomeCompleteAt` set).
+    /// window end) and the row. Returns the trigger it fires, if any, with its vector and without
+    /// a label (`outcomeCompleteAt` set).
     /// - Complexity: O(1) per row; O(columns × history) when a trigger fires.
-    public mutating func add(levelID: String, levelPrice: Int64, window: Int, start: UInt64, end: UInt64, xMid: Double?, row: Row) -> [Trigger] {
-        // Taken out of the dictionary while it changes, so its arrays are not copied on write.
-        var state = states.removeValue(forKey: levelID) ?? LevelState()
-        defer { states[levelID] = state }
+    /// `slot`: a small number that stands for the level in every call (the engine's level slot),
+    /// which saves hashing its name per row; nil to go by the name.
+    public mutating func add(levelID: String, slot: Int? = nil, levelPrice: Int64, window: Int, start: UInt64, end: UInt64, xMid: Double?,
+                             row: Row) -> [Trigger] {
+        let s: Int
+        if let slot, slot < slotBySlot.count, let known = slotBySlot[slot] { s = known } else if let known = slotOf[levelID] { s = known } else {
+            s = states.count
+            slotOf[levelID] = s
+            states.append(LevelState())
+        }
+        if let slot {
+            while slotBySlot.count <= slot { slotBySlot.append(nil) }
+            slotBySlot[slot] = s
+        }
+        // Taken out while it changes (an empty state allocates nothing), so its arrays are not copied on write.
+        var state = states[s]
+        states[s] = LevelState()
+        defer { states[s] = state }
         if state.rows.count < keep {
             state.window.append(window); state.start.append(start); state.end.append(end); state.rows.append(row)
         } else {
@@ -61,13 +102,16 @@ public struct TriggerTracker<Row: Sendable>: Sendable {
         // The approach state machine of `TriggerDetector.detect`, one mid at a time.
         guard let x = xMid else { return [] }
         if abs(x) > Double(parameters.approach) {
-            state.side = x < 0 ? .up : .down
-            if abs(x) >= Double(parameters.rearm) { state.armed[state.side!] = true }
+            let side: Direction = x < 0 ? .up : .down
+            state.side = side
+            if abs(x) >= Double(parameters.rearm) { if side == .up { state.armedUp = true } else { state.armedDown = true } }
             return []
         }
-        guard let from = state.side, state.armed[from] == true else { return [] }
-        state.armed[from] = false
-        state.episodes[from, default: 0] += 1
+        guard let from = state.side, from == .up ? state.armedUp : state.armedDown else { return [] }
+        let episode: Int
+        if from == .up { state.armedUp = false; state.episodesUp += 1; episode = state.episodesUp } else {
+            state.armedDown = false; state.episodesDown += 1; episode = state.episodesDown
+        }
         // The vector from the kept rows; short of history, the reason names the row in the whole series.
         let vector: [Double]?, why: String?
         if n < FeatureList.history {
@@ -83,28 +127,9 @@ public struct TriggerTracker<Row: Sendable>: Sendable {
         }
         let time = UnixNanos(rawValue: end)
         return [Trigger(levelID: levelID, levelPrice: levelPrice, direction: from, row: n, window: window,
-                        time: time, xMid: from == .up ? x : -x, episode: state.episodes[from]!, vector: vector, vectorReason: why,
-                        label: nil, labelReason: nil,
+                        time: time, xMid: from == .up ? x : -x, episode: episode, vector: vector,
+                        vectorReason: why, label: nil, labelReason: nil,
                         outcomeCompleteAt: UnixNanos(rawValue: time.rawValue + UInt64(parameters.horizonSeconds) * UnixNanos.nanosPerSecond))]
-    }
-}
-
-extension TriggerTracker where Row == [Double?] {
-    /// A tracker whose rows are the values of `columns` themselves (the batch gold stage).
-    public init(parameters: SetupParameters, features: FeatureList) {
-        self.init(parameters: parameters, features: features, values: { $0 })
-    }
-
-    /// Adds the rows of one level's series (in window order, after the rows already added for it).
-    public mutating func add(_ s: LevelSeries) -> [Trigger] {
-        let picked = columns.map { s.columns[$0] }
-        var out: [Trigger] = []
-        for r in s.windowIndex.indices {
-            let values = picked.map { $0?[r] ?? nil }
-            out += add(levelID: s.levelID, levelPrice: s.levelPrice, window: s.windowIndex[r], start: s.windowStart[r],
-                       end: s.windowEnd[r], xMid: values[0], row: values)
-        }
-        return out
     }
 }
 

@@ -193,7 +193,7 @@ public enum TriggerDetector {
     /// window by window.
     public static func triggers(series: [LevelSeries], trades: [TradePrint], tick: Int64, parameters p: SetupParameters,
                                 features: FeatureList, coveredUntil: UnixNanos) -> [Trigger] {
-        var tracker = TriggerTracker<[Double?]>(parameters: p, features: features)
+        var tracker = TriggerTracker(parameters: p, features: features, tick: tick)
         var labels = LabelTracker(tick: tick, parameters: p)
         for s in series { for t in tracker.add(s) { labels.watch(t) } }
         for t in trades { labels.trade(t) }
