@@ -1,0 +1,22 @@
+import Foundation
+import PrecedentBook
+import PrecedentCore
+import PrecedentDBN
+import PrecedentFeatures
+import PrecedentLake
+import PrecedentSetups
+
+extension PipelineContext {
+    /// Gold `pressure` of `root` on `date`.
+    public func pressure(root: String, date: CivilDate) throws -> StageResult? {
+        let (sk, sm) = try require(Registry.levelVacuum, root, date, stage: "silver")
+        let contract = sm.properties?["contract"] ?? ""
+        let series = contract.isEmpty ? [] : try silverSeries(sk)
+        let m = try lake.writePartition(key(Registry.pressure, root, date), fields: PressureTable.fields, stage: "pressure",
+                                        inputs: [], config: configText, properties: ["silver_partition": sk.relativePath],
+                                        dependsOn: try dependsOn(.pressure, root: root), algorithm: Stage.pressure.algorithm) { w in
+            try w.write(rowGroup: PressureTable.columns(series, root: root, contract: contract))
+        }
+        return StageResult(rows: m.rows, note: nil)
+    }
+}
