@@ -2,7 +2,8 @@
 # Sets everything up and runs the main job on the sample data: builds Precedent
 # (release), lays the real sample files out as a lake's raw inputs (CME files
 # linked in place, the LOBSTER AMZN day imported to DBN), and runs the pipeline
-# raw → bronze → selection map, levels → 5-second level-vacuum features.
+# raw → bronze → selection map, levels → 5-second level-vacuum features → gold,
+# then queries the lake and replays one day through the engine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -54,3 +55,7 @@ echo "== ES at 18:22:50 ET on trade date 2023-12-26: price approaches the openin
 $P query --symbol ES --date 2023-12-26 --time 18:22:50 --level or_high --lake "$LAKE" --config config/sample.yaml
 echo "== AMZN at 12:21:35 ET: approaching the opening-range low from above — its nearest precedents and what followed"
 $P query --symbol AMZN --date 2012-06-21 --time 12:21:35 --level or_low --k 5 --lake "$LAKE" --config config/sample.yaml
+echo "== the engine, record by record: the AMZN day replayed from its DBN file (levels, triggers with their precedents, outcomes; windows left out)"
+$P replay "$AMZN"/amzn-20120621.mbo.dbn.zst --symbol AMZN --config config/sample.yaml --lake "$LAKE" --k 5 --format pretty > "$OUT/replay-amzn.txt"
+awk '!/  window  /' "$OUT/replay-amzn.txt" | sed -n '1,20p'
+echo "   (all $(wc -l < "$OUT/replay-amzn.txt") lines in $OUT/replay-amzn.txt; --format jsonl gives the lake's fields, --speed 10 paces it)"
