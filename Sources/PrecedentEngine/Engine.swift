@@ -116,6 +116,8 @@ public struct Engine {
     var trades: [TradePrint] = []
     var clock = UnixNanos(rawValue: 0)
     var finished = false
+    /// The level slots in configuration order: known ones with their price, the others pending.
+    public var levels: [LevelVacuumEngine.Level] { vacuum.levels }
     /// Counters, for progress and metrics.
     public private(set) var records = 0
 

@@ -289,11 +289,10 @@ public final class PipelineRunner: @unchecked Sendable {
         let levelsSeconds = lap()
         let silver: Result<PendingPartition, Error>
         switch (selection, levels) {
-        case (.success(let sel), .success(let lev)):
+        case (.success(let sel), .success):
             let selected = sel.properties["selected"] ?? ""
             silver = Result {
                 try context.silver(root: root, date: date, selected: selected, coverage: context.coverage(day.properties),
-                                   levels: { context.knownLevels(lev.values, contract: selected) },
                                    records: { day.contracts.first { $0.contract == selected }?.records ?? [] })
             }
         case (.failure, _): silver = .failure(PipelineError("not computed: the selection stage failed on this date", file: nil, hint: "see the selection partition's error"))
