@@ -53,9 +53,9 @@ let package = Package(
             ]),
         // LOBSTER (NASDAQ) order-by-order files into DBN MBO; uses the book to seed pre-session orders.
         .target(name: "PrecedentLOBSTER", dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentBook"]),
-        // Sessions, levels and the 5-second level-vacuum features (SPEC §4, §6, §7).
+        // Sessions, levels and the 5-second level-vacuum features (docs/PIPELINE.md, docs/FEATURES.md).
         .target(name: "PrecedentFeatures", dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLake"]),
-        // The bars side (SPEC §11): readers, per-contract bars, resampling, indicators.
+        // The bars side (docs/BARS.md): readers, per-contract bars, resampling, indicators.
         .target(name: "PrecedentBars",
                 dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentLake", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The embedded warehouse (SQLite via GRDB): validated, idempotent loads of the daily matrix.

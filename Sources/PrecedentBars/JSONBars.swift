@@ -1,7 +1,7 @@
 import Foundation
 import PrecedentCore
 
-/// Databento JSON / NDJSON OHLCV records (SPEC §11): one object per line, the header nested
+/// Databento JSON / NDJSON OHLCV records (docs/BARS.md): one object per line, the header nested
 /// under `hd` (`hd.ts_event`, `hd.instrument_id`) or flat; 64-bit values as numbers or strings;
 /// timestamps as UTC nanoseconds or ISO 8601 (`pretty_ts`); prices as fixed-point 1e-9 integers
 /// or, with `prices: .decimal` (`pretty_px`), decimal text. `symbols` names instruments (from

@@ -24,7 +24,7 @@ public struct FloorPivots: Sendable, Equatable {
     public static let levelNames = ["s4", "s3", "s2", "s1", "p", "r1", "r2", "r3", "r4"]
 }
 
-/// The daily feature matrix of one root (SPEC §11), so far with the groups
+/// The daily feature matrix of one root (docs/BARS.md), so far with the groups
 /// `market`, `indicators` and `pivots`: one row per date of the continuous series.
 public enum DailyMatrix {
     static func leaf(_ n: String, _ doc: String, nullable: Bool = true) -> ParquetField { ParquetField(n, .double, nullable: nullable, doc: doc) }

@@ -2,7 +2,7 @@ import Foundation
 import PrecedentCore
 import PrecedentDBN
 
-/// Outright vs spread (SPEC §11): by the instrument definition when there is one
+/// Outright vs spread (docs/BARS.md): by the instrument definition when there is one
 /// (`instrument_class` F, no legs), else by the strict per-root pattern
 /// (`^ES[FGHJKMNQUVXZ][0-9]{1,2}$`). Everything else is counted, never fed to a series.
 public struct OutrightFilter: Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 import PrecedentCore
 
-/// An explicit source-priority table (SPEC §11): which data source is used for which dates, so a
+/// An explicit source-priority table (docs/BARS.md): which data source is used for which dates, so a
 /// bridge between vendors is documented, never a silent mix. CSV `source,from,to,priority` (ISO
 /// dates, inclusive; a lower number wins where ranges overlap).
 public struct SourcePriority: Sendable {

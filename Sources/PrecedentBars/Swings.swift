@@ -1,7 +1,7 @@
 import Foundation
 import PrecedentCore
 
-/// Fibonacci levels from the last confirmed swing (SPEC §11).
+/// Fibonacci levels from the last confirmed swing (docs/BARS.md).
 ///
 /// Swing confirmation: the high of day i is a swing high when it is the highest high of days
 /// i − N … i + N (N = `strength`, 3 by default; ties go to the earliest day), and it becomes

@@ -2,7 +2,7 @@ import PrecedentCore
 import PrecedentDBN
 
 /// An L3 (market-by-order) book of one instrument and publisher, applying MBO
-/// exactly as `docs/BOOK.md` (after `../shared/docs/DBN.md` §6) describes.
+/// exactly as `docs/BOOK.md` describes.
 ///
 /// Storage: resting orders live in a node pool, linked FIFO per price level
 /// (arrival order = queue priority), each node knowing its level. Levels live

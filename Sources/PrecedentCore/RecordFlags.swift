@@ -1,4 +1,4 @@
-/// The `flags` bit field of MBO, MBP, trade and BBO records (`docs/DBN.md` §4).
+/// The `flags` bit field of MBO, MBP, trade and BBO records (`docs/DBN-MODULE.md`).
 public struct RecordFlags: OptionSet, Hashable, Sendable {
     public var rawValue: UInt8
     @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }

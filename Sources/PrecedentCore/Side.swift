@@ -13,7 +13,7 @@ public struct Side: RawRepresentable, Hashable, Sendable {
     @inlinable public static var none: Side { Side(rawValue: UInt8(ascii: "N")) }
 }
 
-/// The event type of an MBO/MBP record, one ASCII byte. See `docs/DBN.md` §3.4.
+/// The event type of an MBO/MBP record, one ASCII byte. See `docs/DBN-MODULE.md`.
 public struct Action: RawRepresentable, Hashable, Sendable {
     public var rawValue: UInt8
     @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }

@@ -2,7 +2,7 @@ import PrecedentCore
 
 /// Any DBN record, always in the latest (v3) layout: records of v1/v2 streams
 /// are upgraded on decode exactly as Databento's own decoder does with
-/// `UpgradePolicy.UPGRADE_TO_V3` (`docs/DBN.md` §1.5).
+/// `UpgradePolicy.UPGRADE_TO_V3` (`docs/DBN-MODULE.md`).
 ///
 /// Large payloads are `indirect` so that the enum stays small for the hot
 /// record kinds. For the fastest path read typed structs from `RecordRef`

@@ -1,6 +1,6 @@
 import PrecedentCore
 
-/// The DBN metadata block that follows the 8-byte prelude (`docs/DBN.md` §1.3–1.4).
+/// The DBN metadata block that follows the 8-byte prelude (`docs/DBN-MODULE.md`).
 public struct Metadata: Sendable, Equatable {
     /// DBN version of the stream it was read from (1, 2 or 3). Records are
     /// always presented in the latest (v3) layout, whatever this says.

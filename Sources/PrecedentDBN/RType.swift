@@ -1,4 +1,4 @@
-/// Record type ids (`rtype`, header byte 1) and their names (`docs/DBN.md` §3.1).
+/// Record type ids (`rtype`, header byte 1) and their names (`docs/DBN-MODULE.md`).
 public enum RType {
     public static let mbp0: UInt8 = 0x00
     public static let mbp1: UInt8 = 0x01

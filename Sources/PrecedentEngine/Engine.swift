@@ -90,7 +90,7 @@ public struct WindowRows: Sendable {
     }
 }
 
-/// The one in-memory path from MBO records to precedents (SPEC §6–§9): fed the records of one
+/// The one in-memory path from MBO records to precedents (docs/ENGINE.md): fed the records of one
 /// contract and trade date one at a time, in `ts_recv` order — from a file, a replay clock or a
 /// live socket — it keeps the book, the exchange clock, the levels as they become known, the
 /// 5-second level-vacuum windows, the triggers with their vectors and their labels once the

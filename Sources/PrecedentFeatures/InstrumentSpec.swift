@@ -85,7 +85,7 @@ public struct InstrumentSpec: Codable, Sendable, Equatable {
         try c.encode(outrightPattern, forKey: .outrightPattern)
     }
 
-    /// The built-in table (SPEC §4). Sessions are US index hours in ET; override per root in the configuration.
+    /// The built-in table (docs/PIPELINE.md). Sessions are US index hours in ET; override per root in the configuration.
     public static let builtIn: [String: InstrumentSpec] = {
         let rows: [(String, String, String)] = [
             ("ES", "0.25", "12.50"), ("MES", "0.25", "1.25"), ("NQ", "0.25", "5.00"), ("MNQ", "0.25", "0.50"),

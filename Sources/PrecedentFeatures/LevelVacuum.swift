@@ -2,7 +2,7 @@ import PrecedentBook
 import PrecedentCore
 import PrecedentDBN
 
-/// Zone thresholds in ticks by |x| (SPEC §7): `at` 0…at, `near` …near, `mid` …mid, `far` …far.
+/// Zone thresholds in ticks by |x| (docs/FEATURES.md): `at` 0…at, `near` …near, `mid` …mid, `far` …far.
 public struct VacuumZones: Codable, Sendable, Equatable {
     public var at = 2, near = 5, mid = 14, far = 20
     public init(at: Int = 2, near: Int = 5, mid: Int = 14, far: Int = 20) {
@@ -71,7 +71,7 @@ public struct VacuumRow: Sendable, Equatable {
 /// Replays MBO records through an L3 book and measures, per 5-second window
 /// and level, resting depth and order count at the window end and size added,
 /// pulled and filled during it, per price zone around the level in both
-/// approach frames (SPEC §7; `docs/FEATURES.md`).
+/// approach frames (`docs/FEATURES.md`).
 ///
 /// Windows are `[start + k·length, start + (k+1)·length)` by `ts_recv`; the
 /// state at a window's end is the book after the last record before it.

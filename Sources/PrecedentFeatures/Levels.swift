@@ -1,6 +1,6 @@
 import PrecedentCore
 
-/// The key price levels (SPEC §6). `level_id` is the raw value.
+/// The key price levels (docs/PIPELINE.md). `level_id` is the raw value.
 public enum LevelKind: String, CaseIterable, Codable, Sendable {
     case pmHigh = "pm_high", pmLow = "pm_low", onHigh = "on_high", onLow = "on_low"
     case orHigh = "or_high", orLow = "or_low", pdHigh = "pd_high", pdLow = "pd_low", pdClose = "pd_close"

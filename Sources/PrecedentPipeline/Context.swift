@@ -46,13 +46,6 @@ public struct PipelineContext: Sendable {
         return (k, try lake.manifest(k))
     }
 
-    func coverage(_ m: PartitionManifest) -> Range<UnixNanos> { coverage(m.properties ?? [:]) }
-
-    func coverage(_ properties: [String: String]) -> Range<UnixNanos> {
-        let a = UInt64(properties["coverage_start_ns"] ?? "") ?? 0
-        let b = UInt64(properties["coverage_end_ns"] ?? "") ?? 0
-        return UnixNanos(rawValue: a)..<UnixNanos(rawValue: max(a, b))
-    }
 }
 
 /// The outcome of one partition of one stage.

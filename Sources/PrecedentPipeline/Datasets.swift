@@ -45,7 +45,7 @@ public enum Registry {
                                             schema: SilverTable.schema())
 
     public static let triggers = Dataset(keyTemplate: "gold.{product}_mbo.triggers", layer: "gold", table: "triggers",
-                                         schema: TableSchema(name: "triggers", doc: "Approach triggers with labels and vectors (SPEC §8)",
+                                         schema: TableSchema(name: "triggers", doc: "Approach triggers with labels and vectors (docs/SETUPS.md)",
                                                              fields: TriggerTable.fields(.v1)))
     public static let pressure = Dataset(keyTemplate: "gold.{product}_mbo.pressure", layer: "gold", table: "pressure",
                                          schema: TableSchema(name: "pressure", doc: "Depth and flows above and below each level per window, for the view",

@@ -33,7 +33,7 @@ extension PipelineContext {
         let pk = key(Registry.bronzeMBO, root, prior)
         guard lake.isComplete(pk) else { return nil }
         let trades = try BronzeTable.trades(path: lake.path(pk) + "/" + Lake.dataFile).first { $0.contract == contract }?.trades ?? []
-        return (prior, trades, coverage(try lake.manifest(pk)))
+        return (prior, trades, try BronzeFacts(lake.manifest(pk)).coverage)
     }
 
     /// One trade date of the raw files, ready for the engine: decoded as bronze decodes it (books
@@ -43,10 +43,9 @@ extension PipelineContext {
     public func replayDay(root: String, date: CivilDate) throws -> (contract: String, coverage: Range<UnixNanos>, records: [MBOMsg],
                                                                     trades: [TradePrint])? {
         guard let day = try decodeBronze(root: root, date: date) else { return nil }
-        let selection = try selection(root: root, date: date, bronzeProperties: day.properties)
-        let contract = selection.properties["selected"] ?? ""
+        let contract = try selection(root: root, date: date, bronze: day.facts).facts.selected ?? ""
         let records = day.contracts.first { $0.contract == contract }?.records ?? []
-        return (contract, coverage(day.properties), records, BronzeTable.trades(records: records))
+        return (contract, day.facts.coverage, records, BronzeTable.trades(records: records))
     }
 }
 

@@ -283,16 +283,16 @@ public final class PipelineRunner: @unchecked Sendable {
         }
         awaitEarlierBronze()
         _ = lap()
-        let selection = Result { try context.selection(root: root, date: date, bronzeProperties: day.properties) }
+        let selection = Result { try context.selection(root: root, date: date, bronze: day.facts) }
         let selectionSeconds = lap()
-        let levels = Result { try context.levels(root: root, date: date, trades: day.trades, coverage: context.coverage(day.properties)) }
+        let levels = Result { try context.levels(root: root, date: date, trades: day.trades, coverage: day.facts.coverage) }
         let levelsSeconds = lap()
         let silver: Result<PendingPartition, Error>
         switch (selection, levels) {
         case (.success(let sel), .success):
-            let selected = sel.properties["selected"] ?? ""
+            let selected = sel.facts.selected ?? ""
             silver = Result {
-                try context.silver(root: root, date: date, selected: selected, coverage: context.coverage(day.properties),
+                try context.silver(root: root, date: date, selected: selected, coverage: day.facts.coverage,
                                    records: { day.contracts.first { $0.contract == selected }?.records ?? [] })
             }
         case (.failure, _): silver = .failure(PipelineError("not computed: the selection stage failed on this date", file: nil, hint: "see the selection partition's error"))
@@ -310,7 +310,7 @@ public final class PipelineRunner: @unchecked Sendable {
             return
         }
         let computed: [(Result<PendingPartition, Error>, Double)] = [
-            (selection, selectionSeconds), (levels.map(\.partition), levelsSeconds), (silver, silverSeconds),
+            (selection.map(\.partition), selectionSeconds), (levels.map(\.partition), levelsSeconds), (silver, silverSeconds),
         ]
         // The three partitions are independent: selection and levels (small) are written on a
         // second thread while silver is written here, so their fsyncs overlap. Not with

@@ -1,7 +1,7 @@
 import Foundation
 import PrecedentCore
 
-/// Walk-forward evaluation (SPEC §9): every setup is predicted from the setups
+/// Walk-forward evaluation (docs/SETUPS.md): every setup is predicted from the setups
 /// whose outcome completed before it (earlier days, and earlier setups of its
 /// own day), by its k nearest neighbours and by the base rate of the same
 /// eligible set; both are scored against what happened.

@@ -13,7 +13,7 @@ public enum Outcome: String, Sendable, Codable, CaseIterable {
     case reject, failedBreak = "failed_break", chop, `break`
 }
 
-/// Trigger and label parameters, in ticks and seconds (SPEC §8).
+/// Trigger and label parameters, in ticks and seconds (docs/SETUPS.md).
 public struct SetupParameters: Codable, Sendable, Equatable {
     /// A trigger fires when price comes within `approach` ticks of the level.
     public var approach = 4
@@ -50,7 +50,7 @@ public struct SetupParameters: Codable, Sendable, Equatable {
     }
 }
 
-/// What happened after a trigger (SPEC §8), all distances in ticks in the
+/// What happened after a trigger (docs/SETUPS.md), all distances in ticks in the
 /// approach direction (positive = beyond the level).
 public struct Label: Sendable, Equatable {
     public var outcome: Outcome

@@ -69,7 +69,7 @@ public struct Distribution: Sendable {
     }
 }
 
-/// Robust z-score normalisation fitted on eligible precedents only (SPEC §8):
+/// Robust z-score normalisation fitted on eligible precedents only (docs/SETUPS.md):
 /// z = (x − median) / s, clipped at ±8, with s = 1.4826 · MAD. Order-book counts
 /// are sparse (most windows add, pull or fill nothing in a zone), so the MAD is
 /// often 0 while the component still varies: then s = 1.2533 · mean absolute

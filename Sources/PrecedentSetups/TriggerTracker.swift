@@ -1,7 +1,7 @@
 import PrecedentCore
 import PrecedentFeatures
 
-/// Triggers of levels found window by window, as silver rows arrive (SPEC §8): the approach
+/// Triggers of levels found window by window, as silver rows arrive (docs/SETUPS.md): the approach
 /// episodes of `TriggerDetector.detect` and the vectors of `TriggerDetector.vector`, computed
 /// from the rows seen so far. It keeps the last `FeatureList.history` + 1 rows of each level
 /// and, per level, the approach state, so memory does not grow with the day. Fed a level's

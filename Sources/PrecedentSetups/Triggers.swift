@@ -10,7 +10,7 @@ public struct FeatureList: Sendable, Equatable {
     public var version: String
     public var features: [String]
 
-    /// Blocks of every vector, in order (SPEC §8): the trigger window, means and
+    /// Blocks of every vector, in order (docs/SETUPS.md): the trigger window, means and
     /// deltas over the last 3, 9 and 24 windows, and first to third differences.
     public static let blocks = ["w0", "w3_mean", "w3_delta", "w9_mean", "w9_delta", "w24_mean", "w24_delta", "d1", "d2", "d3"]
     /// Earlier windows a complete vector needs (w24_delta looks 24 windows back).
@@ -122,7 +122,7 @@ public struct Trigger: Sendable {
 }
 
 public enum TriggerDetector {
-    /// Approach episodes of one level (SPEC §8). The side price comes from is that
+    /// Approach episodes of one level (docs/SETUPS.md). The side price comes from is that
     /// of its last mid more than `approach` ticks away; a trigger fires when the mid
     /// is within `approach` ticks (or across the level) and that side is armed; the
     /// side re-arms once the mid has been `rearm` ticks away on it again. Every side

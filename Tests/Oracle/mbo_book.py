@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A naive reference L3 book, written from ../shared/docs/DBN.md §6, for comparing with Precedent.
+"""A naive reference L3 book, written from the rules of docs/BOOK.md, for comparing with Precedent.
 
     mbo_book.py FILE --instrument-id N [--depth 10]
 

@@ -5,7 +5,7 @@ import PrecedentDBN
 import PrecedentTestSupport
 import Testing
 
-/// Spreads never reach an outright series (SPEC §11), on the real CME definitions and bars.
+/// Spreads never reach an outright series (docs/BARS.md), on the real CME definitions and bars.
 @Suite struct OutrightTests {
     @Test func spreadsAreExcludedAndCountedByDefinitionOrPattern() throws {
         let paths = ["dbn/cme/definition-glbx-es-fut.dbn.zst", "dbn/cme/definition-glbx-es-futspread.dbn.zst"].map(Fixtures.path)

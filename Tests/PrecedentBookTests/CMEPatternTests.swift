@@ -4,7 +4,7 @@ import PrecedentDBN
 import PrecedentTestSupport
 import Testing
 
-/// Hand-written event sequences in the shapes seen on CME (DBN.md §6.2–6.6),
+/// Hand-written event sequences in the shapes seen on CME (docs/BOOK.md, "What CME MBO looks like"),
 /// with every book change worked out by hand.
 @Suite struct CMEPatternTests {
     typealias C = BookChange
@@ -64,7 +64,7 @@ import Testing
         ])
     }
 
-    /// An aggressing modify (DBN.md §6.5): bid 3 is modified up through the ask
+    /// An aggressing modify (docs/BOOK.md): bid 3 is modified up through the ask
     /// at 400, trades 2 lots as the aggressor against order 1, and rests with
     /// the other 2 at 400. The stream: T, F (resting 1), F (aggressor 3), C/M.
     /// Order 3's 4 lots leave 399: 2 explained by its own fill (filled, cause

@@ -4,7 +4,7 @@ import PrecedentTestSupport
 import Testing
 
 /// `precedent book` on every real CME MBO file equals an independent reference
-/// book (`Tests/Oracle/mbo_book.py`, written in Python from DBN.md §6 and fed by
+/// book (`Tests/Oracle/mbo_book.py`, written in Python from docs/BOOK.md's rules and fed by
 /// the official decoder): top 10 levels, price, size and order count, both
 /// sides, after every F_LAST.
 @Suite struct BookCommandTests {
@@ -29,7 +29,7 @@ import Testing
         }
     }
 
-    /// DBN.md §6.5 observed on this day: 7 fills of ids never seen; §6.6: the
+    /// Observed on this day (docs/BOOK.md, "What CME MBO looks like"): 7 fills of ids never seen; §6.6: the
     /// pre-open book is really crossed before the 23:00 UTC uncross.
     @Test func esh4DayAnomaliesAndCrossedPreOpen() throws {
         let r = try runPrecedent(["book", Fixtures.path(Fixtures.cmeMBO), "--depth", "1", "--check"])

@@ -6,7 +6,7 @@ import Testing
 @Suite struct DBNCommandTests {
     func precedent(_ args: [String]) throws -> PrecedentRun { try runPrecedent(args) }
 
-    /// PROVENANCE.md: the cut ESH4 file is DBN v1 with 44,371 records, instrument 17077.
+    /// The cut ESH4 sample file is DBN v1 with 44,371 records, instrument 17077.
     @Test func infoJSONOnTheCMEFile() throws {
         let r = try precedent(["dbn", "info", "--json", Fixtures.path(Fixtures.cmeMBO)])
         #expect(r.status == 0, "\(r.stderr)")
@@ -41,7 +41,7 @@ import Testing
         #expect(r.status == 0)
         let lines = r.stdout.split(separator: "\n")
         #expect(lines.count == 3)
-        // DBN.md §6.4: the file opens with snapshot adds stamped ts_recv 00:00:00 UTC.
+        // docs/BOOK.md: the file opens with snapshot adds stamped ts_recv 00:00:00 UTC.
         #expect(lines.allSatisfy { $0.contains(#""ts_recv":"2023-12-25T00:00:00.000000000Z""#) && $0.contains(#""action":"A""#) })
     }
 

@@ -30,7 +30,7 @@ import Testing
         #expect(CivilDate(year: 2023, month: 12, day: 25).yyyymmdd == 20231225)
     }
 
-    /// The 2023-12-25 snapshot time of the CME sample (DBN.md §6.4).
+    /// The 2023-12-25 snapshot time of the CME sample (docs/BOOK.md).
     @Test func iso8601() {
         #expect(UnixNanos(rawValue: 1_703_462_400_000_000_000).iso8601 == "2023-12-25T00:00:00.000000000Z")
         #expect(UnixNanos(rawValue: 1_703_545_200_000_069_000).iso8601 == "2023-12-25T23:00:00.000069000Z")

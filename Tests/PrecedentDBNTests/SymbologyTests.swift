@@ -4,7 +4,7 @@ import PrecedentTestSupport
 import Testing
 
 @Suite struct SymbologyTests {
-    /// PROVENANCE.md: the CME file is ESH4, instrument 17077, on 2023-12-25.
+    /// The CME sample file is ESH4, instrument 17077, on 2023-12-25.
     @Test func metadataMappingIsDateAware() throws {
         let reader = try Fixtures.reader(Fixtures.cmeMBO)
         let map = SymbolMap(metadata: try #require(reader.metadata))
@@ -34,7 +34,7 @@ import Testing
         #expect(mapped.values.contains("ESZ4"))
     }
 
-    /// PROVENANCE.md / DBN.md §5.7: ES outrights are class F with tick 0.25 and
+    /// ES outrights are class F with tick 0.25 and
     /// multiplier 50; ES calendar spreads are class S with tick 0.05.
     @Test func definitionsSeparateSpreads() throws {
         let outrights = try InstrumentDefinitions.load(paths: [Fixtures.path("dbn/cme/definition-glbx-es-fut.dbn.zst")])

@@ -58,7 +58,7 @@ import Testing
                 if wrong <= 3 { Issue.record("message \(k): LOBSTER \(row), book bid \(String(describing: bid)) ask \(String(describing: ask))") }
             }
         }
-        #expect(compared == 57_515, "one event per message (PROVENANCE.md: 57,515 events)")
+        #expect(compared == 57_515, "one event per message (the message file holds 57,515 events)")
         #expect(wrong == 0)
         #expect(report.messages == 57_515)
         // Nothing message-derived is lost: every type-1 message is one unflagged add,

@@ -226,7 +226,7 @@ func strings(_ c: ParquetColumn?) -> [String] {
     }
 }
 
-/// A query at moment t uses nothing after t (SPEC §1.4, §9).
+/// A query at moment t uses nothing after t (docs/SETUPS.md).
 @Suite struct QueryNoLookaheadTests {
     static let context = try! PipelineContext(lake: Lake(root: SampleLake.shared), config: SampleLake.config, roots: ["AMZN"])
 

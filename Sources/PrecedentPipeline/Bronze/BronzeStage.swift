@@ -60,19 +60,17 @@ extension PipelineContext {
         }
         let excluded = state.excluded, unmapped = state.unmapped, seeds = state.seeds
 
-        var properties: [String: String] = [
-            "coverage_start_ns": String(coverageStart.rawValue), "coverage_end_ns": String(coverageEnd.rawValue),
-            "coverage": "\(coverageStart.iso8601 ?? "") – \(coverageEnd.iso8601 ?? "")",
-            "analysis_window": "\(analysis.lowerBound.iso8601 ?? "") – \(analysis.upperBound.iso8601 ?? "")",
-        ]
-        for contract in records.keys { properties["volume.\(contract)"] = String(volume[contract] ?? 0) }
+        let facts = BronzeFacts(coverage: coverageStart..<coverageEnd,
+                                volumes: Dictionary(uniqueKeysWithValues: records.keys.map { ($0, volume[$0] ?? 0) }))
+        var properties = facts.properties
+        properties["analysis_window"] = "\(analysis.lowerBound.iso8601 ?? "") – \(analysis.upperBound.iso8601 ?? "")"
         if !excluded.isEmpty {
             properties["excluded_spreads"] = excluded.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
         }
         if unmapped > 0 { properties["excluded_unmapped_records"] = String(unmapped) }
         let spreadRecords = excluded.values.reduce(0, +)
         return BronzeDay(root: root, date: date, contracts: records.keys.sorted().map { ($0, records[$0]!, seeds[$0] ?? 0) },
-                         inputs: files.map(\.path), properties: properties,
+                         inputs: files.map(\.path), facts: facts, properties: properties,
                          note: "\(records.keys.sorted().joined(separator: ","))"
                             + (spreadRecords > 0 ? "; \(spreadRecords) spread records of \(excluded.count) instruments excluded" : ""))
     }
@@ -99,7 +97,9 @@ public struct BronzeDay: Sendable {
     /// Per contract, in name order (the row groups' order): its records and how many leading ones are the seed snapshot.
     public var contracts: [(contract: String, records: [MBOMsg], seeds: Int)]
     public var inputs: [String]
-    /// The manifest properties: coverage, analysis window, volume per contract, exclusions.
+    /// What the stages after it need: coverage and analysis-window volumes.
+    public var facts: BronzeFacts
+    /// The manifest properties: the facts, the analysis window, exclusions.
     public var properties: [String: String]
     public var note: String
 
@@ -153,7 +153,7 @@ private struct DayDecoding {
     /// One record of the current file.
     mutating func take(_ m: MBOMsg, ref: RecordRef) throws {
         let ts = m.tsRecv
-        // Files are ordered by ts_recv (docs/DBN.md), which is what lets reading stop at
+        // Files are ordered by ts_recv (docs/DBN-MODULE.md), which is what lets reading stop at
         // the first record after the date; a file that is not is refused, not re-sorted.
         guard ts >= previous else {
             throw PipelineError(

@@ -4,7 +4,7 @@ import PrecedentFeatures
 import PrecedentSetups
 import Yams
 
-/// Contract-day selection rules (SPEC §4).
+/// Contract-day selection rules (docs/PIPELINE.md).
 public struct SelectionRules: Codable, Sendable, Equatable {
     /// Minimum share of the root's analysis-window volume the top contract needs.
     public var dominance = 0.8

@@ -10,7 +10,7 @@ extension PipelineContext {
     /// Gold `pressure` of `root` on `date`.
     public func pressure(root: String, date: CivilDate) throws -> StageResult? {
         let (sk, sm) = try require(Registry.levelVacuum, root, date, stage: "silver")
-        let contract = sm.properties?["contract"] ?? ""
+        let contract = sm.contract ?? ""
         let series = contract.isEmpty ? [] : try silverSeries(sk)
         let m = try lake.writePartition(key(Registry.pressure, root, date), fields: PressureTable.fields, stage: "pressure",
                                         inputs: [], config: configText, properties: ["silver_partition": sk.relativePath],

@@ -43,14 +43,14 @@ extension PipelineContext {
         let spec = specs[root]!
         let (sk, sm) = try require(Registry.levelVacuum, root, date, stage: "silver")
         let (bk, bm) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
-        let contract = sm.properties?["contract"] ?? ""
+        let contract = sm.contract ?? ""
         let list = try config.featureList()
         var found: [Trigger] = []
         if !contract.isEmpty {
             let series = try silverSeries(sk)
             found = TriggerDetector.triggers(series: series, trades: try bronzeTrades(bk, contract: contract), tick: spec.tick,
                                              parameters: config.setupParameters(root), features: list,
-                                             coveredUntil: coverage(bm).upperBound)
+                                             coveredUntil: try BronzeFacts(bm).coverage.upperBound)
         }
         let m = try lake.writePartition(key(Registry.triggers, root, date), fields: TriggerTable.fields(list), stage: "triggers",
                                         inputs: [], config: configText,
@@ -86,7 +86,7 @@ extension PipelineContext {
         for k in lake.completePartitions(layer: "silver", table: Registry.selectionMap.table, symbol: root, dates: dates)
         where k.productType == spec.productType {
             let date = k.date
-            let selected = try lake.manifest(k).properties?["selected"] ?? ""
+            let selected = SelectionFacts(try lake.manifest(k)).selected ?? ""
             guard !selected.isEmpty else { continue }
             let (bk, bm) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
             let real = try knownLevels(root: root, date: date, contract: selected)
@@ -97,7 +97,7 @@ extension PipelineContext {
             } }
             let records = try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile, contract: selected).first?.records ?? []
             let found = computeTriggers(root: root, date: date, contract: selected, levels: placebo, records: records,
-                                        coverage: coverage(bm), features: list)
+                                        coverage: try BronzeFacts(bm).coverage, features: list)
             for t in found {
                 guard let label = t.label, let vector = t.vector else { continue }
                 // The kind without the offset: placebo setups of or_high±k are pooled as "or_high".

@@ -56,14 +56,14 @@ extension PipelineContext {
         var out: [[Float]] = []
         for k in lake.completePartitions(layer: "silver", table: Registry.selectionMap.table, symbol: root)
         where k.productType == spec.productType {
-            let selected = try lake.manifest(k).properties?["selected"] ?? ""
+            let selected = SelectionFacts(try lake.manifest(k)).selected ?? ""
             guard !selected.isEmpty else { continue }
             let (bk, bm) = try require(Registry.bronzeMBO, root, k.date, stage: "bronze")
             let real = try knownLevels(root: root, date: k.date, contract: selected)
             let shifted = real.flatMap { l in offsets.map { LevelVacuumEngine.Level(id: "\(l.id)\($0)", price: l.price + Int64($0) * spec.tick, knownAt: l.knownAt) } }
             guard !shifted.isEmpty else { continue }
             let records = try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile, contract: selected).first?.records ?? []
-            let rows = engineRows(root: root, date: k.date, levels: shifted, records: records, coverage: coverage(bm))
+            let rows = engineRows(root: root, date: k.date, levels: shifted, records: records, coverage: try BronzeFacts(bm).coverage)
             let cols = SilverTable.columns(rows: rows, levels: shifted, tick: spec.tick, root: root, contract: selected, tradeDate: k.date)
             let chosen: [[Int64?]] = names.map { if case .int64(let v) = cols[position[$0]!] { v } else { [] } }
             for i in 0..<rows.count { out.append(chosen.map { Float($0[i] ?? 0) }) }

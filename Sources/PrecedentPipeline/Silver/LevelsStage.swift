@@ -9,11 +9,11 @@ import PrecedentSetups
 // MARK: - levels
 
 extension PipelineContext {
-    /// Levels of every contract in bronze on `date` (SPEC §6).
+    /// Levels of every contract in bronze on `date` (docs/PIPELINE.md).
     public func levels(root: String, date: CivilDate) throws -> StageResult? {
         let (bk, bm) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
         let contracts = try BronzeTable.trades(path: lake.path(bk) + "/" + Lake.dataFile)
-        return try write(levels(root: root, date: date, trades: contracts, coverage: coverage(bm)).partition)
+        return try write(levels(root: root, date: date, trades: contracts, coverage: BronzeFacts(bm).coverage).partition)
     }
 
     /// `levels` computed from `date`'s trade prints and coverage; the prior date's come from its complete
@@ -27,7 +27,7 @@ extension PipelineContext {
         var prior: [String: [TradePrint]] = [:]
         var priorCoverage: Range<UnixNanos>? = nil
         if lake.isComplete(pk) {
-            priorCoverage = coverage(try lake.manifest(pk))
+            priorCoverage = try BronzeFacts(lake.manifest(pk)).coverage
             for (c, t) in try BronzeTable.trades(path: lake.path(pk) + "/" + Lake.dataFile) { prior[c] = t }
         }
         var values: [(String, LevelValue)] = []

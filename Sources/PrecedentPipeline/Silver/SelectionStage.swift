@@ -10,12 +10,6 @@ import PrecedentSetups
 
 extension PipelineContext {
     /// Analysis-window volume per contract of a bronze partition (from its manifest).
-    func volumes(_ properties: [String: String]) -> [(contract: String, volume: Int64)] {
-        properties.compactMap { k, v in
-            k.hasPrefix("volume.") ? (String(k.dropFirst(7)), Int64(v) ?? 0) : nil
-        }.sorted { ($0.volume, $1.contract) > ($1.volume, $0.contract) }
-    }
-
     /// The most traded contract if it passes dominance and the liquidity floor.
     func dominant(_ v: [(contract: String, volume: Int64)]) -> (winner: String?, why: String) {
         let rules = config.selection
@@ -32,24 +26,24 @@ extension PipelineContext {
         return (top.contract, "")
     }
 
-    /// Contract-day selection for `root` on `date` (SPEC §4), using only this
+    /// Contract-day selection for `root` on `date` (docs/PIPELINE.md), using only this
     /// and earlier trade dates: a contract replacing the previous selection is
     /// selected only from its `min_run_days`-th consecutive winning date.
     public func selection(root: String, date: CivilDate) throws -> StageResult? {
         let (_, manifest) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
-        return try write(selection(root: root, date: date, bronzeProperties: manifest.properties ?? [:]))
+        return try write(selection(root: root, date: date, bronze: BronzeFacts(manifest)).partition)
     }
 
-    /// `selection` computed from the properties of `date`'s bronze partition (its volumes); earlier dates
+    /// `selection` computed from the facts of `date`'s bronze partition (its volumes); earlier dates
     /// come from their complete bronze partitions.
-    func selection(root: String, date: CivilDate, bronzeProperties: [String: String]) throws -> PendingPartition {
+    func selection(root: String, date: CivilDate, bronze: BronzeFacts) throws -> (partition: PendingPartition, facts: SelectionFacts) {
         let clock = clocks[root]!
         var history: [(CivilDate, String?)] = []
         var d = date
         for _ in 0..<config.selection.lookbackDays {
             d = clock.boundary == nil ? CivilDate(daysSinceEpoch: d.daysSinceEpoch - 1) : clock.previousWeekday(d)
             let k = key(Registry.bronzeMBO, root, d)
-            if lake.isComplete(k) { history.insert((d, dominant(volumes(try lake.manifest(k).properties ?? [:])).winner), at: 0) }
+            if lake.isComplete(k) { history.insert((d, dominant(try BronzeFacts(lake.manifest(k)).ranked).winner), at: 0) }
         }
         var last: String? = nil
         var streak: [String?] = []
@@ -58,7 +52,7 @@ extension PipelineContext {
                 && streak.count >= config.selection.minRunDays - 1 { last = w }
             streak.append(w)
         }
-        let v = volumes(bronzeProperties)
+        let v = bronze.ranked
         let total = v.reduce(0) { $0 + $1.volume }
         let (winner, why) = dominant(v)
         var selected: String? = nil
@@ -94,10 +88,11 @@ extension PipelineContext {
         columns.append(.int32(rows.map { r -> Int32? in r.3 }))
         columns.append(.boolean(rows.map { r -> Bool? in r.4 }))
         columns.append(.byteArray(rows.map { r -> [UInt8]? in Array(r.5.utf8) }))
-        let properties = ["selected": selected ?? "", "bronze_partition": key(Registry.bronzeMBO, root, date).relativePath]
-        return PendingPartition(key: key(Registry.selectionMap, root, date), fields: SelectionTable.fields, stage: "selection",
-                                properties: properties, columns: columns,
-                                note: selected.map { "selected \($0)" } ?? (rows.first?.5 ?? ""))
+        let facts = SelectionFacts(selected: selected)
+        let properties = facts.properties.merging(["bronze_partition": key(Registry.bronzeMBO, root, date).relativePath]) { a, _ in a }
+        return (PendingPartition(key: key(Registry.selectionMap, root, date), fields: SelectionTable.fields, stage: "selection",
+                                 properties: properties, columns: columns,
+                                 note: selected.map { "selected \($0)" } ?? (rows.first?.5 ?? "")), facts)
     }
 }
 

@@ -58,8 +58,8 @@ extension PipelineContext {
     public func silver(root: String, date: CivilDate) throws -> StageResult? {
         let (bk, bm) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
         let (_, sm) = try require(Registry.selectionMap, root, date, stage: "selection")
-        let selected = sm.properties?["selected"] ?? ""
-        return try write(silver(root: root, date: date, selected: selected, coverage: coverage(bm),
+        let selected = SelectionFacts(sm).selected ?? ""
+        return try write(silver(root: root, date: date, selected: selected, coverage: BronzeFacts(bm).coverage,
                                 records: { try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile, contract: selected).first?.records ?? [] }))
     }
 

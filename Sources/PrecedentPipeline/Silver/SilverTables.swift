@@ -18,7 +18,7 @@ public enum SelectionTable {
         ParquetField("reason", .byteArray, logical: .string, doc: "why it was or was not selected"),
     ]
     public static func schema() -> TableSchema {
-        TableSchema(name: "selection_map", doc: "Contract-day selection map (SPEC §4)", fields: fields)
+        TableSchema(name: "selection_map", doc: "Contract-day selection map (docs/PIPELINE.md)", fields: fields)
     }
 }
 
@@ -39,7 +39,7 @@ public enum LevelsTable {
         ParquetField("reason", .byteArray, logical: .string, nullable: true, doc: "why price is null; null when it is not"),
     ]
     public static func schema() -> TableSchema {
-        TableSchema(name: "levels", doc: "Key price levels per contract and trade date (SPEC §6)", fields: fields)
+        TableSchema(name: "levels", doc: "Key price levels per contract and trade date (docs/PIPELINE.md)", fields: fields)
     }
 
     /// Columns of `values` (contract, level) of `root` on `date`, in `fields` order.
