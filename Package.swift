@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "precedent", targets: ["precedent"]),
+        .executable(name: "precedent-bench", targets: ["precedent-bench"]),
         .library(name: "PrecedentCore", targets: ["PrecedentCore"]),
         .library(name: "PrecedentDBN", targets: ["PrecedentDBN"]),
         .library(name: "PrecedentBook", targets: ["PrecedentBook"]),
@@ -87,6 +88,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "precedent", dependencies: ["PrecedentCLI"]),
+        // Precedent's half of the benchmarks in Benchmarks/ (not a user command).
+        .executableTarget(
+            name: "precedent-bench",
+            dependencies: [
+                "PrecedentCLI", "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLake", "PrecedentFeatures",
+                "PrecedentPipeline", "PrecedentSetups", "PrecedentRetrieval", "PrecedentBars", "PrecedentEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/precedent-bench"),
         // Fixture discovery and reference-implementation helpers shared by the tests.
         .target(
             name: "PrecedentTestSupport",

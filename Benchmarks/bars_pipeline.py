@@ -15,7 +15,7 @@ import os
 import subprocess
 import time
 
-from common import DATA, RELEASE_BINARY
+from common import DATA, BENCH_BINARY
 
 FILE = os.path.join(DATA, "ticks", "es_trades_2013-09-01_03.csv.zst")
 
@@ -39,9 +39,9 @@ def pandas_pass():
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--binary", default=RELEASE_BINARY)
+    ap.add_argument("--bench", default=BENCH_BINARY, help="the precedent-bench executable")
     a = ap.parse_args()
-    ours = json.loads(subprocess.run([a.binary, "bench", "bars", FILE, "--repeat", str(a.repeat), "--json"],
+    ours = json.loads(subprocess.run([a.bench, "bars", FILE, "--repeat", str(a.repeat), "--json"],
                                      check=True, capture_output=True, text=True).stdout)
     runs = [pandas_pass() for _ in range(a.repeat)]
     best, trades, bars = min(r[0] for r in runs), runs[0][1], runs[0][2]

@@ -5,7 +5,7 @@
     python3 Benchmarks/book_replay.py [FILE] [--repeat N] [--instrument ESH4.GLBX]
 
 Default input: the real CME ESH4 MBO file. Both tools replay the whole file N times:
-  end to end   Precedent: `precedent bench book` (read .dbn.zst, decode, apply every MBO
+  end to end   Precedent: `precedent-bench book` (read .dbn.zst, decode, apply every MBO
                record to its book), on one thread, and with decoding on a second thread.
                NautilusTrader: DatabentoDataLoader.from_dbn_file (its Rust decoder, to
                OrderBookDelta objects) + OrderBook(L3_MBO).apply_delta, one thread.
@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 
-from common import ESH4_MBO as DEFAULT, RELEASE_BINARY
+from common import ESH4_MBO as DEFAULT, BENCH_BINARY
 
 
 def main():
@@ -29,10 +29,10 @@ def main():
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--runs", type=int, default=5, help="measurements per tool; the best of each figure is kept")
     ap.add_argument("--instrument", default="ESH4.GLBX")
-    ap.add_argument("--binary", default=RELEASE_BINARY)
+    ap.add_argument("--bench", default=BENCH_BINARY, help="the precedent-bench executable")
     a = ap.parse_args()
-    if not os.path.exists(a.binary):
-        sys.exit(f"{a.binary} not found: build it with `swift build -c release --product precedent`")
+    if not os.path.exists(a.bench):
+        sys.exit(f"{a.bench} not found: build it with `swift build -c release --product precedent-bench`")
     try:
         from nautilus_trader.adapters.databento.loaders import DatabentoDataLoader
         from nautilus_trader.model.book import OrderBook
@@ -44,7 +44,7 @@ def main():
     # Best of the runs for each figure on its own (the VM's timing noise is ±25 %).
     best = {}
     for _ in range(a.runs):
-        r = json.loads(subprocess.run([a.binary, "bench", "book", a.file, "--repeat", str(a.repeat), "--json"],
+        r = json.loads(subprocess.run([a.bench, "book", a.file, "--repeat", str(a.repeat), "--json"],
                                       check=True, capture_output=True, text=True).stdout)
         for k, v in r.items():
             best[k] = max(best.get(k, v), v) if k.endswith("per_second") else v

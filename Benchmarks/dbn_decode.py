@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """DBN decoding throughput: Precedent vs databento-dbn vs `zstd -d`, same real input, one run.
 
-    python3 Benchmarks/dbn_decode.py [FILE] [--repeat N] [--binary .build/release/precedent]
+    python3 Benchmarks/dbn_decode.py [FILE] [--repeat N] [--bench .build/release/precedent-bench]
 
 Default input: the real CME ESH4 MBO file (../shared/data/dbn/cme/esh4-…-to2330.mbo.dbn.zst,
 DBN v1, 44,371 records). Every tool decodes the file N times in one process:
-  precedent      `precedent bench dbn FILE --repeat N` (open, zstd-decompress, frame every
+  precedent      `precedent-bench dbn FILE --repeat N` (open, zstd-decompress, frame every
                  record, read each MBO record into a typed struct)
   databento-dbn  DBNDecoder(compression=ZSTD): write(file bytes) + decode() -> record objects
   to_ndarray     databento.DBNStore.from_file(FILE).to_ndarray() (if `databento` is installed)
@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 
-from common import ESH4_MBO as DEFAULT, RELEASE_BINARY
+from common import ESH4_MBO as DEFAULT, BENCH_BINARY
 
 
 def best_of(runs, fn):
@@ -34,10 +34,10 @@ def main():
     ap.add_argument("file", nargs="?", default=DEFAULT)
     ap.add_argument("--repeat", type=int, default=20, help="decodes per measurement (default 20)")
     ap.add_argument("--runs", type=int, default=3, help="measurements per tool; the best is kept (default 3)")
-    ap.add_argument("--binary", default=RELEASE_BINARY)
+    ap.add_argument("--bench", default=BENCH_BINARY, help="the precedent-bench executable")
     a = ap.parse_args()
-    if not os.path.exists(a.binary):
-        sys.exit(f"{a.binary} not found: build it with `swift build -c release --product precedent`")
+    if not os.path.exists(a.bench):
+        sys.exit(f"{a.bench} not found: build it with `swift build -c release --product precedent-bench`")
 
     import databento_dbn as dbn
 
@@ -46,7 +46,7 @@ def main():
     results = {}
 
     def precedent():
-        out = subprocess.run([a.binary, "bench", "dbn", a.file, "--repeat", str(a.repeat), "--json"],
+        out = subprocess.run([a.bench, "dbn", a.file, "--repeat", str(a.repeat), "--json"],
                              check=True, capture_output=True, text=True).stdout
         r = json.loads(out)
         results["records"] = r["records"] // a.repeat

@@ -3,7 +3,7 @@
 
     python3 Benchmarks/knn_search.py --lake out/lake --config config/sample.yaml [--k 50] [--queries 1000] [--runs 3]
 
-`precedent bench knn` builds the vectors from real silver rows of the lake (see its --help),
+`precedent-bench knn` builds the vectors from real silver rows of the lake (see its --help),
 writes them and the queries as float32 files and times its own single-query search and batch
 search, with principal-component bounds (the default) and as a plain scan (--no-pruning);
 this script loads the same files into faiss.IndexFlatL2 (one OpenMP thread) and times
@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from common import RELEASE_BINARY
+from common import BENCH_BINARY
 
 
 def main():
@@ -28,14 +28,14 @@ def main():
     ap.add_argument("--k", type=int, default=50)
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--binary", default=RELEASE_BINARY)
+    ap.add_argument("--bench", default=BENCH_BINARY, help="the precedent-bench executable")
     a = ap.parse_args()
     import faiss
     faiss.omp_set_num_threads(1)
     symbols = a.symbol or ["AMZN"]
 
     def precedent(extra):
-        cmd = [a.binary, "bench", "knn", "--lake", a.lake, "--config", a.config, "--k", str(a.k), "--queries", str(a.queries), "--json"]
+        cmd = [a.bench, "knn", "--lake", a.lake, "--config", a.config, "--k", str(a.k), "--queries", str(a.queries), "--json"]
         for s in symbols:
             cmd += ["--symbol", s]
         return json.loads(subprocess.run(cmd + extra, check=True, capture_output=True, text=True).stdout)

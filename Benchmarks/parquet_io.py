@@ -4,7 +4,7 @@
     python3 Benchmarks/parquet_io.py [DBN_FILE] [--repeat N] [--compression zstd] [--row-group-size R]
 
 The table is the DBN file's records as `precedent dbn to-parquet` makes them (default: the
-real ESH4 MBO file, 44,371 rows x 15 columns). Precedent: `precedent bench parquet`
+real ESH4 MBO file, 44,371 rows x 15 columns). Precedent: `precedent-bench parquet`
 (columns -> file, file -> columns, N times each). pyarrow: the same table (read from the
 file Precedent wrote), `pq.write_table(..., compression, row_group_size, use_dictionary=False,
 write_page_checksum=True)` and `pq.read_table(..., page_checksum_verification=True)`, N times each,
@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 
-from common import ESH4_MBO as DEFAULT, RELEASE_BINARY
+from common import ESH4_MBO as DEFAULT, BENCH_BINARY
 
 
 def main():
@@ -28,7 +28,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--compression", default="zstd")
     ap.add_argument("--row-group-size", type=int, default=131072)
-    ap.add_argument("--binary", default=RELEASE_BINARY)
+    ap.add_argument("--bench", default=BENCH_BINARY, help="the precedent-bench executable")
     a = ap.parse_args()
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -37,7 +37,7 @@ def main():
     out = "/tmp/precedent-bench.parquet"
     best = {}
     for _ in range(a.runs):
-        r = json.loads(subprocess.run([a.binary, "bench", "parquet", a.file, "--repeat", str(a.repeat), "--json",
+        r = json.loads(subprocess.run([a.bench, "parquet", a.file, "--repeat", str(a.repeat), "--json",
                                        "--compression", a.compression, "--row-group-size", str(a.row_group_size),
                                        "--out", out, "--no-durable"], check=True, capture_output=True, text=True).stdout)
         for k, v in r.items():

@@ -7,7 +7,7 @@ Issue 5 asks the pipeline (raw .dbn.zst -> bronze -> selection, levels -> silver
 0.5x the book-only throughput: a whole pass in at most twice the time the same records take to
 replay into books in memory. This script measures, in one run:
 
-1. Precedent: `precedent bench pipeline FILES --json` (best pass; book-only passes alternate
+1. Precedent: `precedent-bench pipeline FILES --json` (best pass; book-only passes alternate
    with the pipeline's), hence the budget a pass must fit for 0.5x; and in the same run its
    files-to-books pass, the least any raw -> silver pass does (each file decompressed, decoded
    and replayed into books once, nothing written).
@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 
-from common import DATA, ROOT, RELEASE_BINARY
+from common import DATA, ROOT, BENCH_BINARY, RELEASE_BINARY
 
 INPUTS = {
     "es": ("ES", "future", [os.path.join(DATA, "dbn", "cme", "esh4-glbx-mdp3-20231224.mbo.dbn.zst"),
@@ -53,14 +53,15 @@ def main():
     ap.add_argument("--runs", type=int, default=3, help="benchmark runs; best of all (default 3)")
     ap.add_argument("--config", default=os.path.join(ROOT, "config", "sample.yaml"))
     ap.add_argument("--binary", default=RELEASE_BINARY)
+    ap.add_argument("--bench", default=BENCH_BINARY, help="the precedent-bench executable")
     a = ap.parse_args()
     symbol, product, files = INPUTS[a.input]
     for f in files:
         if not os.path.exists(f):
             hint = "run scripts/demo.sh first (it imports the LOBSTER day)" if a.input == "amzn" else "set PRECEDENT_DATA"
             sys.exit(f"missing input {f}: {hint}")
-    if not os.path.exists(a.binary):
-        sys.exit(f"missing {a.binary}: swift build -c release --product precedent")
+    if not (os.path.exists(a.binary) and os.path.exists(a.bench)):
+        sys.exit(f"missing {a.binary} or {a.bench}: swift build -c release (both products)")
     import pyarrow as pa
     import pyarrow.parquet as pq
     pa.set_cpu_count(1)
@@ -100,7 +101,7 @@ def main():
     best = None
     written = {codec: [float("inf")] * len(outputs) for codec in codecs}
     for _ in range(a.runs):
-        r = json.loads(subprocess.run([a.binary, "bench", "pipeline", *files, "--symbol", symbol, "--config", a.config,
+        r = json.loads(subprocess.run([a.bench, "pipeline", *files, "--symbol", symbol, "--config", a.config,
                                        "--repeat", str(a.repeat), "--json"],
                                       check=True, capture_output=True, text=True).stdout)
         if best is None or r["pipeline_events_per_second"] > best["pipeline_events_per_second"]:

@@ -38,7 +38,7 @@ func printError(_ text: String) {
 }
 
 /// Thousands separators for counts shown to people (`44,371`).
-func grouped(_ n: Int) -> String {
+public func grouped(_ n: Int) -> String {
     let digits = String(n.magnitude)
     var out = ""
     for (i, c) in digits.enumerated() {
@@ -46,4 +46,27 @@ func grouped(_ n: Int) -> String {
         out.append(c)
     }
     return (n < 0 ? "-" : "") + out
+}
+
+/// Nanoseconds on a monotonic clock.
+public func monotonicNanos() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
+#if os(Linux)
+/// glibc's `mallopt(3)` (declared in <malloc.h>, which the Glibc module does not export).
+@_silgen_name("mallopt") func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
+
+/// Keeps freed large buffers (Parquet pages, column arrays, books) in the heap for reuse instead of
+/// returning them to the kernel after every use: each fresh mapping costs a page fault per 4 KiB.
+/// Arrow does the same with its memory pool. Called first by the `precedent` and
+/// `precedent-bench` executables.
+public func configureHeap() {
+    #if os(Linux)
+    _ = mallopt(-3, 256 << 20)  // M_MMAP_THRESHOLD
+    _ = mallopt(-1, 512 << 20)  // M_TRIM_THRESHOLD
+    #endif
 }

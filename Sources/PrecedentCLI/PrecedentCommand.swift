@@ -28,8 +28,7 @@ public struct PrecedentCommand: ParsableCommand {
             """,
         version: version,
         subcommands: [DBNCommand.self, BookCommand.self, ImportCommand.self, RunCommand.self, ReplayCommand.self, IndexCommand.self, QueryCommand.self,
-                      EvaluateCommand.self, BarsCommand.self, AuditCommand.self, ParquetCommand.self, LakeCommand.self,
-                      BenchCommand.self]
+                      EvaluateCommand.self, BarsCommand.self, AuditCommand.self, ParquetCommand.self, LakeCommand.self]
     )
 
     public init() {}

@@ -7,11 +7,13 @@ import PrecedentPipeline
 import PrecedentSetups
 
 /// Options shared by the commands that read a lake.
-struct LakeOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Lake root folder (default $PRECEDENT_LAKE or ./lake).", valueName: "dir")) var lake: String?
-    @Option(help: ArgumentHelp("YAML configuration file (as given to precedent run).", valueName: "file")) var config: String?
+public struct LakeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Lake root folder (default $PRECEDENT_LAKE or ./lake).", valueName: "dir")) public var lake: String?
+    @Option(help: ArgumentHelp("YAML configuration file (as given to precedent run).", valueName: "file")) public var config: String?
 
-    func context(_ roots: [String]) throws -> PipelineContext {
+    public init() {}
+
+    public func context(_ roots: [String]) throws -> PipelineContext {
         let configuration = try config.map(PipelineConfig.load) ?? PipelineConfig()
         let root = lake ?? ProcessInfo.processInfo.environment["PRECEDENT_LAKE"] ?? "lake"
         guard FileManager.default.fileExists(atPath: root) else {

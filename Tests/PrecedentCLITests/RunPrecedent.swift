@@ -12,9 +12,15 @@ func precedentBinary() throws -> URL {
     return binary
 }
 
-/// Runs the `precedent` executable built by `swift build --build-tests`.
+/// Runs the `precedent` executable built by `swift build --build-tests` (`precedent-bench` when
+/// the first argument is `bench`: the benchmarks' own executable).
 func runPrecedent(_ args: [String]) throws -> PrecedentRun {
-    let binary = try precedentBinary()
+    var args = args
+    var binary = try precedentBinary()
+    if args.first == "bench" {
+        args.removeFirst()
+        binary = binary.deletingLastPathComponent().appendingPathComponent("precedent-bench")
+    }
     let p = Process()
     p.executableURL = binary
     p.arguments = args

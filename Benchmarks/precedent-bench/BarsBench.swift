@@ -1,10 +1,11 @@
 import ArgumentParser
+import PrecedentCLI
 import Foundation
 import PrecedentBars
 import PrecedentCore
 import PrecedentDBN
 
-/// `precedent bench bars FILE`
+/// `precedent-bench bars FILE`
 struct BarsBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bars",

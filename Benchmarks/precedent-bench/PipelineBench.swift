@@ -1,4 +1,5 @@
 import ArgumentParser
+import PrecedentCLI
 import Foundation
 import PrecedentBook
 import PrecedentCore
@@ -9,7 +10,7 @@ import PrecedentPipeline
 import Glibc
 #endif
 
-/// `precedent bench pipeline FILE… --symbol ES --config FILE`
+/// `precedent-bench pipeline FILE… --symbol ES --config FILE`
 struct PipelineBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
@@ -31,7 +32,7 @@ struct PipelineBench: ParsableCommand {
             seconds per stage (best pass) and peak RSS.
 
             Example:
-              precedent bench pipeline ../shared/data/dbn/cme/esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst \\
+              precedent-bench pipeline ../shared/data/dbn/cme/esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst \\
                 --symbol ES --config config/sample.yaml --repeat 10
             """)
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PrecedentCLI
 import Foundation
 import PrecedentBook
 import PrecedentCore
@@ -8,7 +9,7 @@ import PrecedentFeatures
 import PrecedentLake
 import PrecedentPipeline
 
-/// `precedent bench engine FILES…`
+/// `precedent-bench engine FILES…`
 struct EngineBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PrecedentCLI
 import PrecedentBook
 import PrecedentCore
 import PrecedentDBN
@@ -7,11 +8,13 @@ import PrecedentLake
 import Glibc
 #endif
 
-/// `precedent bench …` — Precedent's half of the benchmarks in `Benchmarks/`,
-/// which run the peers on the same input and print the ratios.
+/// `precedent-bench …` — Precedent's half of the benchmarks in `Benchmarks/`, which run the
+/// peers on the same input and print the ratios. Not part of the `precedent` product: nothing a
+/// user needs, so it lives with the benchmarks.
+@main
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench",
+        commandName: "precedent-bench",
         abstract: "Measure throughput on a real file (used by Benchmarks/*.py).",
         subcommands: [DBNBench.self, BookBench.self, ParquetBench.self, PipelineBench.self, KNNBench.self, BarsBench.self, EngineBench.self])
 }
@@ -26,7 +29,7 @@ struct BenchOptions: ParsableArguments {
     }
 }
 
-/// `precedent bench dbn FILE`
+/// `precedent-bench dbn FILE`
 struct DBNBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dbn",
@@ -52,7 +55,7 @@ struct DBNBench: ParsableCommand {
     }
 }
 
-/// `precedent bench book FILE`
+/// `precedent-bench book FILE`
 struct BookBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "book",
@@ -128,7 +131,7 @@ struct BookBench: ParsableCommand {
     }
 }
 
-/// `precedent bench parquet FILE`
+/// `precedent-bench parquet FILE`
 struct ParquetBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parquet",
@@ -196,8 +199,4 @@ private func report(_ o: BenchOptions, _ counts: [(String, Int)], rates: [(Strin
     }
 }
 
-func monotonicNanos() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
+

@@ -1,11 +1,12 @@
 import ArgumentParser
+import PrecedentCLI
 import Foundation
 import PrecedentDBN
 import PrecedentPipeline
 import PrecedentRetrieval
 import PrecedentSetups
 
-/// `precedent bench knn`
+/// `precedent-bench knn`
 struct KNNBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "knn",
