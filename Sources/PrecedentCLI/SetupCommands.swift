@@ -13,23 +13,25 @@ public struct LakeOptions: ParsableArguments {
 
     public init() {}
 
-    public func context(_ roots: [String]) throws -> PipelineContext {
+    /// The lake (which must exist) and the configuration.
+    func resolved() throws -> (lake: Lake, config: PipelineConfig) {
         let configuration = try config.map(PipelineConfig.load) ?? PipelineConfig()
         let root = lake ?? ProcessInfo.processInfo.environment["PRECEDENT_LAKE"] ?? "lake"
         guard FileManager.default.fileExists(atPath: root) else {
             throw ValidationError("no lake at \(root): run `precedent run --layer all …` first, or give --lake")
         }
-        return try PipelineContext(lake: Lake(root: root), config: configuration, roots: roots)
+        return (Lake(root: root), configuration)
+    }
+
+    public func context(_ roots: [String]) throws -> PipelineContext {
+        let (lake, configuration) = try resolved()
+        return try PipelineContext(lake: lake, config: configuration, roots: roots)
     }
 
     /// The read-only query library over the lake (opens no raw file).
     func queries(_ roots: [String]) throws -> LakeQueries {
-        let configuration = try config.map(PipelineConfig.load) ?? PipelineConfig()
-        let root = lake ?? ProcessInfo.processInfo.environment["PRECEDENT_LAKE"] ?? "lake"
-        guard FileManager.default.fileExists(atPath: root) else {
-            throw ValidationError("no lake at \(root): run `precedent run --layer all …` first, or give --lake")
-        }
-        return try LakeQueries(lake: Lake(root: root), config: configuration, roots: roots)
+        let (lake, configuration) = try resolved()
+        return try LakeQueries(lake: lake, config: configuration, roots: roots)
     }
 }
 
