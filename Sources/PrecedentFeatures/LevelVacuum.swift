@@ -124,6 +124,10 @@ public struct LevelVacuumEngine {
     /// flow in the current window (lo > hi: none), so a window end and the next window's reset
     /// visit only offsets that changed.
     private var touchedLo: [Int], touchedHi: [Int]
+    /// Per level: the window of its last row and that row's base quantities. A window in which no
+    /// change touched the level's offsets ends with the same depth and orders as the one before it,
+    /// which are then copied rather than read from the book again.
+    private var lastWindow: [Int], lastBase: [[Int64]]
     private var above: [Int64], below: [Int64]
     private var buy: Int64 = 0, sell: Int64 = 0, volume: Int64 = 0, events: Int64 = 0
     private var reset = false
@@ -157,6 +161,8 @@ public struct LevelVacuumEngine {
         flows = Array(repeating: 0, count: levels.count * 2 * offsets * 2 * 3)
         touchedLo = Array(repeating: Int.max, count: levels.count * 2)
         touchedHi = Array(repeating: -1, count: levels.count * 2)
+        lastWindow = Array(repeating: -2, count: levels.count)
+        lastBase = Array(repeating: [], count: levels.count)
         above = Array(repeating: 0, count: levels.count)
         below = Array(repeating: 0, count: levels.count)
     }
@@ -174,6 +180,7 @@ public struct LevelVacuumEngine {
         let block = 2 * offsets * 2 * 3
         for j in (i * block)..<((i + 1) * block) { flows[j] = 0 }
         for t in (i * 2)..<(i * 2 + 2) { touchedLo[t] = .max; touchedHi[t] = -1 }
+        lastWindow[i] = -2
         above[i] = 0; below[i] = 0
         active.append(i)
         active.sort()
@@ -312,7 +319,14 @@ public struct LevelVacuumEngine {
             let level = levels[i]
             var base = [Int64](repeating: 0, count: 160)
             let far = Int64(zones.far)
-            for side in 0..<2 {
+            // Every change at the level's offsets is a flow: without one since the last row (of the
+            // window before), depth and orders are that row's.
+            let reuse = lastWindow[i] == k - 1 && touchedLo[i * 2] > touchedHi[i * 2] && touchedLo[i * 2 + 1] > touchedHi[i * 2 + 1]
+            if reuse {
+                let last = lastBase[i]
+                for j in stride(from: 0, to: 160, by: 5) { base[j] = last[j]; base[j + 1] = last[j + 1] }
+            }
+            for side in 0..<2 where !reuse {
                 // Resting size and orders at the level's offsets: one ordered walk of the book's
                 // levels within far + 1 ticks, each price placed in both frames by the same rule as
                 // its flows (so depth changes equal added − pulled − filled at every price).
@@ -331,6 +345,8 @@ public struct LevelVacuumEngine {
                         base[at + 1] += Int64(lvl.count)
                     }
                 }
+            }
+            for side in 0..<2 {
                 for inexact in 0..<2 {
                     let t = i * 2 + inexact
                     guard touchedLo[t] <= touchedHi[t] else { continue }
@@ -349,6 +365,8 @@ public struct LevelVacuumEngine {
                     }
                 }
             }
+            lastWindow[i] = k
+            lastBase[i] = base
             rows.append(VacuumRow(level: i, window: k, windowStart: start, windowEnd: end, base: base,
                                   bid: bid, ask: ask, previousBid: previousBid, previousAsk: previousAsk,
                                   ofi: ofiSeen ? ofi : nil, buyVolume: buy, sellVolume: sell, volume: volume,
