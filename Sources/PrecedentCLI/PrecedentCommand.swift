@@ -24,6 +24,11 @@ public struct PrecedentCommand: ParsableCommand {
               precedent index build --symbol ES --lake out/lake --config config/sample.yaml
               precedent query --symbol ES --date 2023-12-26 --time 18:22:50 --level or_high --lake out/lake --config config/sample.yaml
 
+            And the engine, record by record (levels, windows, triggers with their precedents, outcomes):
+
+              precedent replay out/lake/raw/source=lobster/product_type=equity/symbol=AMZN/table=market_by_order_dbn/*.dbn.zst \\
+                --symbol AMZN --config config/sample.yaml --lake out/lake --format pretty
+
             Sample data is read from ../shared/data or $PRECEDENT_DATA.
             """,
         version: version,
