@@ -95,8 +95,8 @@ public struct WindowRows: Sendable {
 /// live socket — it keeps the book, the exchange clock, the levels as they become known, the
 /// 5-second level-vacuum windows, the triggers with their vectors and their labels once the
 /// outcome resolves, and says each as an `EngineEvent` when it could first be known. The batch
-/// pipeline's levels, silver and gold stages compute with the same parts (`LevelCalculator`,
-/// `LevelVacuumEngine`, `TriggerTracker`, `LabelTracker`), so batch, replay and live agree by
+/// silver stage writes its window events; the levels and gold stages compute with its parts
+/// (`LevelCalculator`, `TriggerTracker`, `LabelTracker`), so batch, replay and live agree by
 /// construction (tested: the engine over every sample day equals what `precedent run` writes).
 ///
 /// Memory is bounded by one instrument-day: the book, the day's trade prints (for the levels),
