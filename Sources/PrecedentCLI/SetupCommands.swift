@@ -63,7 +63,8 @@ struct IndexCommand: ParsableCommand {
         @OptionGroup var lake: LakeOptions
 
         func run() throws {
-            let context = try lake.context([symbol])
+            // The lake alone (no raw catalog): an index is built from the gold triggers.
+            let context = try lake.queries([symbol]).context
             let differing = try context.mismatches(.triggers, root: symbol)
             guard differing.isEmpty else {
                 throw PipelineError("the gold triggers of \(symbol) were built with other settings than this configuration:\n  "
