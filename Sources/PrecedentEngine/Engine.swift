@@ -118,8 +118,6 @@ public struct Engine {
     var finished = false
     /// The level slots in configuration order: known ones with their price, the others pending.
     public var levels: [LevelVacuumEngine.Level] { vacuum.levels }
-    /// Counters, for progress and metrics.
-    public private(set) var records = 0
 
     public init(_ setup: EngineSetup, precedents: PrecedentBook? = nil) {
         self.setup = setup
@@ -142,7 +140,6 @@ public struct Engine {
     public mutating func apply(_ m: MBOMsg) -> [EngineEvent] {
         precondition(!finished, "Engine.apply after finish")
         var out = m.tsRecv >= nextDue ? advance(to: m.tsRecv) : []
-        records += 1
         vacuum.apply(m)
         if m.action == .trade && m.price.isDefined && m.tsRecv.isDefined {
             let t = TradePrint(ts: m.tsRecv, price: m.price.rawValue, size: m.size)

@@ -55,6 +55,25 @@ public enum SilverTable {
         return f
     }()
 
+    /// A price's offset from level `l` in ticks in a frame (`sign` 1 up, −1 down): ⌊sign·(p − l)/tick⌋.
+    static func offset(_ p: Int64?, level l: Int64, tick: Int64, sign: Int64) -> Int64? {
+        p.map { (sign * ($0 - l)).floorDivided(by: tick) }
+    }
+
+    /// The mid's offset in ticks in a frame, exactly from integer prices; nil unless both sides exist.
+    static func midOffset(bid: Int64?, ask: Int64?, level l: Int64, tick: Int64, sign: Int64) -> Double? {
+        guard let bid, let ask else { return nil }
+        return Double(sign * ((bid - l) + (ask - l))) / Double(2 * tick)
+    }
+
+    /// pulled / (added + pulled); nil when both are 0.
+    static func pullShare(added: Int64, pulled: Int64) -> Double? {
+        added + pulled == 0 ? nil : Double(pulled) / Double(added + pulled)
+    }
+
+    /// ln((outer + 1) / (inner + 1)) of two zones' depths.
+    static func slope(inner: Int64, outer: Int64) -> Double { log(Double(outer + 1) / Double(inner + 1)) }
+
     public static func schema() -> TableSchema {
         TableSchema(name: "level_vacuum_5s", doc: "Level-vacuum features per contract, trade date, level and 5-second window (docs/FEATURES.md)", fields: fields)
     }
@@ -97,8 +116,7 @@ public enum SilverTable {
             for z in 0..<8 { for s in 0..<2 {
                 let a = VacuumRow.index(frame: frame, zone: z, side: s, quantity: 2)
                 out.append(.double((0..<rows.count).map { r -> Double? in
-                    let added = matrix[r * width + a], pulled = matrix[r * width + a + 1]
-                    return added + pulled == 0 ? nil : Double(pulled) / Double(added + pulled)
+                    pullShare(added: matrix[r * width + a], pulled: matrix[r * width + a + 1])
                 }))
                 out.append(.int64((0..<rows.count).map { r -> Int64? in
                     matrix[r * width + a] - matrix[r * width + a + 1] - matrix[r * width + a + 2]
@@ -108,17 +126,15 @@ public enum SilverTable {
                 let d = { (band: Int) in VacuumRow.index(frame: frame, zone: half * 4 + band, side: s, quantity: 0) }
                 let (d0, d1, d3) = (d(0), d(1), d(3))
                 out.append(.double((0..<rows.count).map { r -> Double? in
-                    log(Double(matrix[r * width + d1] + 1) / Double(matrix[r * width + d0] + 1))
+                    slope(inner: matrix[r * width + d0], outer: matrix[r * width + d1])
                 }))
                 out.append(.double((0..<rows.count).map { r -> Double? in
-                    log(Double(matrix[r * width + d3] + 1) / Double(matrix[r * width + d1] + 1))
+                    slope(inner: matrix[r * width + d1], outer: matrix[r * width + d3])
                 }))
             } }
-            func x(_ p: Int64?, _ r: VacuumRow) -> Int64? { p.map { (sign * ($0 - levels[r.level].price)).floorDivided(by: tick) } }
+            func x(_ p: Int64?, _ r: VacuumRow) -> Int64? { offset(p, level: levels[r.level].price, tick: tick, sign: sign) }
             func mid(_ b: Int64?, _ a: Int64?, _ r: VacuumRow) -> Double? {
-                guard let b, let a else { return nil }
-                let l = levels[r.level].price
-                return Double(sign * ((b - l) + (a - l))) / Double(2 * tick)
+                midOffset(bid: b, ask: a, level: levels[r.level].price, tick: tick, sign: sign)
             }
             i64 { x($0.bid, $0) }
             i64 { x($0.ask, $0) }
@@ -184,18 +200,13 @@ public struct SilverValue: Sendable, Equatable {
 
     @usableFromInline func compute(_ r: VacuumRow, _ l: Int64, _ tick: Int64) -> Double? {
         let sign: Int64 = frame == 0 ? 1 : -1
-        func x(_ p: Int64?) -> Int64? { p.map { (sign * ($0 - l)).floorDivided(by: tick) } }
-        func mid(_ b: Int64?, _ a: Int64?) -> Double? {
-            guard let b, let a else { return nil }
-            return Double(sign * ((b - l) + (a - l))) / Double(2 * tick)
-        }
+        func x(_ p: Int64?) -> Int64? { SilverTable.offset(p, level: l, tick: tick, sign: sign) }
+        func mid(_ b: Int64?, _ a: Int64?) -> Double? { SilverTable.midOffset(bid: b, ask: a, level: l, tick: tick, sign: sign) }
         switch kind {
         case .base(let i): return Double(r.base[i])
-        case .pullShare(let a):
-            let added = r.base[a], pulled = r.base[a + 1]
-            return added + pulled == 0 ? nil : Double(pulled) / Double(added + pulled)
+        case .pullShare(let a): return SilverTable.pullShare(added: r.base[a], pulled: r.base[a + 1])
         case .netChange(let a): return Double(r.base[a] - r.base[a + 1] - r.base[a + 2])
-        case .slope(let inner, let outer): return log(Double(r.base[outer] + 1) / Double(r.base[inner] + 1))
+        case .slope(let inner, let outer): return SilverTable.slope(inner: r.base[inner], outer: r.base[outer])
         case .xBid: return x(r.bid).map(Double.init)
         case .xAsk: return x(r.ask).map(Double.init)
         case .dxBid: return x(r.bid).flatMap { now in x(r.previousBid).map { Double(now - $0) } }

@@ -74,6 +74,13 @@ public struct ConfigSetting: Codable, Sendable, Equatable, Comparable {
         let b = Dictionary(current.map { ($0.key, $0.value) }, uniquingKeysWith: { x, _ in x })
         return Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
     }
+
+    /// The differing keys with both values, as a person reads them: `key: lake 5, configuration 10`.
+    public static func describeDifferences(recorded: [ConfigSetting], current: [ConfigSetting]) -> [String] {
+        let a = Dictionary(recorded.map { ($0.key, $0.value) }, uniquingKeysWith: { x, _ in x })
+        let b = Dictionary(current.map { ($0.key, $0.value) }, uniquingKeysWith: { x, _ in x })
+        return differences(recorded: recorded, current: current).map { "\($0): lake \(a[$0] ?? "(absent)"), configuration \(b[$0] ?? "(absent)")" }
+    }
 }
 
 /// A Hive-partitioned lake of Parquet files, readable as-is by DuckDB,

@@ -6,6 +6,18 @@ import PrecedentFeatures
 import PrecedentLake
 import PrecedentSetups
 
+/// The trade date before one: its date, its trade prints per contract and what its input covered.
+public struct PriorDay: Sendable {
+    public var date: CivilDate
+    public var trades: [String: [TradePrint]]
+    public var coverage: Range<UnixNanos>
+
+    /// The prior date as the levels of `contract` use it (no trade of it: an empty list).
+    public func of(_ contract: String) -> (date: CivilDate, trades: [TradePrint], coverage: Range<UnixNanos>) {
+        (date, trades[contract] ?? [], coverage)
+    }
+}
+
 extension PipelineContext {
     /// The engine's setup for `root`'s `contract` on `date`: this configuration's sessions,
     /// levels, zones, windows and setup parameters, the input's `coverage`, and the prior trade
@@ -25,15 +37,22 @@ extension PipelineContext {
         return clock.boundary == nil ? CivilDate(daysSinceEpoch: date.daysSinceEpoch - 1) : clock.previousWeekday(date)
     }
 
-    /// The prior trade date's trades of `contract` and its coverage from the lake's complete bronze
-    /// partition, as the levels stage reads them; nil when that partition is not complete.
-    public func priorFromLake(root: String, date: CivilDate, contract: String) throws
-        -> (date: CivilDate, trades: [TradePrint], coverage: Range<UnixNanos>)? {
+    /// The prior trade date's trades per contract and its coverage, from the lake's complete bronze
+    /// partition (the `pd_*` levels come from it); nil when that partition is not complete. Read
+    /// once per date: the levels and silver stages of a date-by-date run share it.
+    public func priorDay(root: String, date: CivilDate) throws -> PriorDay? {
         let prior = priorDate(root: root, date)
         let pk = key(Registry.bronzeMBO, root, prior)
         guard lake.isComplete(pk) else { return nil }
-        let trades = try BronzeTable.trades(path: lake.path(pk) + "/" + Lake.dataFile).first { $0.contract == contract }?.trades ?? []
-        return (prior, trades, try BronzeFacts(lake.manifest(pk)).coverage)
+        let trades = try BronzeTable.trades(path: lake.path(pk) + "/" + Lake.dataFile)
+        return PriorDay(date: prior, trades: Dictionary(trades, uniquingKeysWith: { a, _ in a }),
+                        coverage: try BronzeFacts(lake.manifest(pk)).coverage)
+    }
+
+    /// `priorDay` for one contract, as the engine takes it.
+    public func priorFromLake(root: String, date: CivilDate, contract: String) throws
+        -> (date: CivilDate, trades: [TradePrint], coverage: Range<UnixNanos>)? {
+        try priorDay(root: root, date: date)?.of(contract)
     }
 
     /// One trade date of the raw files, ready for the engine: decoded as bronze decodes it (books

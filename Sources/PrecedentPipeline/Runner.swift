@@ -285,14 +285,16 @@ public final class PipelineRunner: @unchecked Sendable {
         _ = lap()
         let selection = Result { try context.selection(root: root, date: date, bronze: day.facts) }
         let selectionSeconds = lap()
-        let levels = Result { try context.levels(root: root, date: date, trades: day.trades, coverage: day.facts.coverage) }
+        // The prior trade date, read once for the levels and the engine of the silver stage.
+        let prior = Result { try context.priorDay(root: root, date: date) }
+        let levels = Result { try context.levels(root: root, date: date, trades: day.trades, coverage: day.facts.coverage, prior: prior.get()) }
         let levelsSeconds = lap()
         let silver: Result<PendingPartition, Error>
         switch (selection, levels) {
         case (.success(let sel), .success):
             let selected = sel.facts.selected ?? ""
             silver = Result {
-                try context.silver(root: root, date: date, selected: selected, coverage: day.facts.coverage,
+                try context.silver(root: root, date: date, selected: selected, coverage: day.facts.coverage, prior: { try prior.get() },
                                    records: { day.contracts.first { $0.contract == selected }?.records ?? [] })
             }
         case (.failure, _): silver = .failure(PipelineError("not computed: the selection stage failed on this date", file: nil, hint: "see the selection partition's error"))

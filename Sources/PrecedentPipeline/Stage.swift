@@ -142,16 +142,12 @@ extension PipelineContext {
     /// empty when they agree. `query` and `evaluate` refuse a lake built with other settings.
     public func mismatches(_ stage: Stage, root: String, dates: ClosedRange<CivilDate>? = nil) throws -> [String] {
         let current = try dependsOn(stage, root: root)
-        let now = Dictionary(current.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
         var out: Set<String> = []
         for k in lake.completePartitions(layer: stage.output.layer, table: stage.output.table, symbol: root, dates: dates) {
             guard let recorded = try lake.manifest(k).dependsOn else {
                 out.insert("\(k.relativePath): no settings recorded (rebuild it with precedent run)"); continue
             }
-            let was = Dictionary(recorded.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
-            for key in ConfigSetting.differences(recorded: recorded, current: current) {
-                out.insert("\(key): lake \(was[key] ?? "(absent)"), configuration \(now[key] ?? "(absent)")")
-            }
+            out.formUnion(ConfigSetting.describeDifferences(recorded: recorded, current: current))
         }
         return out.sorted()
     }
@@ -159,7 +155,6 @@ extension PipelineContext {
     /// The same as `mismatches` for the precedent indexes of `root`.
     public func indexMismatches(root: String) throws -> [String] {
         let current = try dependsOn(.triggers, root: root)
-        let now = Dictionary(current.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
         let fm = FileManager.default
         var out: Set<String> = []
         for level in (try? fm.contentsOfDirectory(atPath: indexesFolder(root: root))) ?? [] where level.hasPrefix("level=") {
@@ -171,10 +166,7 @@ extension PipelineContext {
                 guard let recorded = manifest.dependsOn else {
                     out.insert("index \(level)/\(direction): no settings recorded (rebuild it with precedent index build)"); continue
                 }
-                let was = Dictionary(recorded.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
-                for key in ConfigSetting.differences(recorded: recorded, current: current) {
-                    out.insert("\(key): lake \(was[key] ?? "(absent)"), configuration \(now[key] ?? "(absent)")")
-                }
+                out.formUnion(ConfigSetting.describeDifferences(recorded: recorded, current: current))
             }
         }
         return out.sorted()

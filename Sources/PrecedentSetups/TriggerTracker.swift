@@ -148,7 +148,7 @@ public struct LabelTracker: Sendable {
     public mutating func watch(_ t: Trigger) { open.append(t) }
 
     /// The earliest end of an open trigger's horizon (`UnixNanos.max` when none is open).
-    public var nextDue: UnixNanos { open.map(\.outcomeCompleteAt).min() ?? UnixNanos(rawValue: .max) }
+    public var nextDue: UnixNanos { open.lazy.map(\.outcomeCompleteAt).min() ?? UnixNanos(rawValue: .max) }
 
     /// A trade of the contract (in time order).
     public mutating func trade(_ t: TradePrint) {

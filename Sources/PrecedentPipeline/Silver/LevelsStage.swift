@@ -13,26 +13,19 @@ extension PipelineContext {
     public func levels(root: String, date: CivilDate) throws -> StageResult? {
         let (bk, bm) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
         let contracts = try BronzeTable.trades(path: lake.path(bk) + "/" + Lake.dataFile)
-        return try write(levels(root: root, date: date, trades: contracts, coverage: BronzeFacts(bm).coverage).partition)
+        return try write(levels(root: root, date: date, trades: contracts, coverage: BronzeFacts(bm).coverage,
+                                prior: priorDay(root: root, date: date)).partition)
     }
 
-    /// `levels` computed from `date`'s trade prints and coverage; the prior date's come from its complete
-    /// bronze partition. Also returns the values, in table order, for `silver`.
+    /// `levels` computed from `date`'s trade prints and coverage and the prior trade date (`priorDay`).
+    /// Also returns the values, in table order.
     func levels(root: String, date: CivilDate, trades contracts: [(contract: String, trades: [TradePrint])],
-                coverage dateCoverage: Range<UnixNanos>) throws -> (partition: PendingPartition, values: [(String, LevelValue)]) {
+                coverage dateCoverage: Range<UnixNanos>, prior: PriorDay?) throws -> (partition: PendingPartition, values: [(String, LevelValue)]) {
         let spec = specs[root]!, clock = clocks[root]!
         let bk = key(Registry.bronzeMBO, root, date)
-        let priorDate = clock.boundary == nil ? CivilDate(daysSinceEpoch: date.daysSinceEpoch - 1) : clock.previousWeekday(date)
-        let pk = key(Registry.bronzeMBO, root, priorDate)
-        var prior: [String: [TradePrint]] = [:]
-        var priorCoverage: Range<UnixNanos>? = nil
-        if lake.isComplete(pk) {
-            priorCoverage = try BronzeFacts(lake.manifest(pk)).coverage
-            for (c, t) in try BronzeTable.trades(path: lake.path(pk) + "/" + Lake.dataFile) { prior[c] = t }
-        }
         var values: [(String, LevelValue)] = []
         for (contract, trades) in contracts {
-            let p = priorCoverage.map { (priorDate, prior[contract] ?? [], $0) }
+            let p = prior?.of(contract)
             for v in LevelCalculator.compute(kinds: config.levels, date: date, clock: clock, sessions: spec.sessions,
                                              trades: trades, coverage: dateCoverage, prior: p) {
                 values.append((contract, v))

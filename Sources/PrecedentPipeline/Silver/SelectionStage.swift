@@ -37,11 +37,10 @@ extension PipelineContext {
     /// `selection` computed from the facts of `date`'s bronze partition (its volumes); earlier dates
     /// come from their complete bronze partitions.
     func selection(root: String, date: CivilDate, bronze: BronzeFacts) throws -> (partition: PendingPartition, facts: SelectionFacts) {
-        let clock = clocks[root]!
         var history: [(CivilDate, String?)] = []
         var d = date
         for _ in 0..<config.selection.lookbackDays {
-            d = clock.boundary == nil ? CivilDate(daysSinceEpoch: d.daysSinceEpoch - 1) : clock.previousWeekday(d)
+            d = priorDate(root: root, d)
             let k = key(Registry.bronzeMBO, root, d)
             if lake.isComplete(k) { history.insert((d, dominant(try BronzeFacts(lake.manifest(k)).ranked).winner), at: 0) }
         }

@@ -60,16 +60,16 @@ extension PipelineContext {
         let (_, sm) = try require(Registry.selectionMap, root, date, stage: "selection")
         let selected = SelectionFacts(sm).selected ?? ""
         return try write(silver(root: root, date: date, selected: selected, coverage: BronzeFacts(bm).coverage,
+                                prior: { try priorDay(root: root, date: date) },
                                 records: { try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile, contract: selected).first?.records ?? [] }))
     }
 
     /// The window events of the engine fed `records` of `contract` on `date` one at a time — the
     /// silver rows, and the engine's levels they index (its levels as it learnt them: the levels
     /// stage's values, from the same trades and the lake's prior trade date).
-    func engineWindows(root: String, date: CivilDate, contract: String, records: [MBOMsg],
-                       coverage: Range<UnixNanos>) throws -> (rows: [VacuumRow], levels: [LevelVacuumEngine.Level]) {
-        let setup = try engineSetup(root: root, date: date, contract: contract, coverage: coverage,
-                                    prior: try priorFromLake(root: root, date: date, contract: contract))
+    func engineWindows(root: String, date: CivilDate, contract: String, records: [MBOMsg], coverage: Range<UnixNanos>,
+                       prior: PriorDay?) throws -> (rows: [VacuumRow], levels: [LevelVacuumEngine.Level]) {
+        let setup = try engineSetup(root: root, date: date, contract: contract, coverage: coverage, prior: prior?.of(contract))
         var engine = Engine(setup)
         var rows: [VacuumRow] = []
         for m in records { for case .window(let w) in engine.apply(m) { rows += w.rows } }
@@ -80,7 +80,7 @@ extension PipelineContext {
     /// `silver` computed from the selected contract, `date`'s coverage and (when a contract is
     /// selected) its bronze records: a serialisation of the engine's window events.
     func silver(root: String, date: CivilDate, selected: String, coverage dateCoverage: Range<UnixNanos>,
-                records: () throws -> [MBOMsg]) throws -> PendingPartition {
+                prior: () throws -> PriorDay?, records: () throws -> [MBOMsg]) throws -> PendingPartition {
         let spec = specs[root]!
         let bk = key(Registry.bronzeMBO, root, date)
         var rows: [VacuumRow] = [], levels: [LevelVacuumEngine.Level] = []
@@ -89,7 +89,8 @@ extension PipelineContext {
         if selected.isEmpty {
             note = "no contract selected (see selection_map)"
         } else {
-            (rows, levels) = try engineWindows(root: root, date: date, contract: selected, records: try records(), coverage: dateCoverage)
+            (rows, levels) = try engineWindows(root: root, date: date, contract: selected, records: try records(), coverage: dateCoverage,
+                                               prior: try prior())
             note = "\(selected): \(levels.filter { !$0.isPending }.count) levels, \(Set(rows.map(\.window)).count) of \(count) windows covered"
         }
         return PendingPartition(key: key(Registry.levelVacuum, root, date), fields: SilverTable.fields, stage: "silver",
