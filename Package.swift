@@ -5,7 +5,7 @@ import PackageDescription
 // PrecedentCore (units) → PrecedentDBN (codec, symbology) → PrecedentBook (L3 book)
 // → PrecedentLake (Parquet, partitions) → PrecedentFeatures (sessions, levels, silver)
 // → PrecedentSetups (triggers, labels, retrieval) → PrecedentEngine (one record at a time)
-// → PrecedentPipeline (stages, runner) → PrecedentCLI (commands) → precedent.
+// → PrecedentPipeline (stages, runner) → PrecedentServer (API, stream, page) → PrecedentCLI (commands) → precedent.
 let package = Package(
     name: "Precedent",
     platforms: [.macOS(.v15)],
@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "PrecedentRetrieval", targets: ["PrecedentRetrieval"]),
         .library(name: "PrecedentSetups", targets: ["PrecedentSetups"]),
         .library(name: "PrecedentEngine", targets: ["PrecedentEngine"]),
+        .library(name: "PrecedentServer", targets: ["PrecedentServer"]),
         .library(name: "PrecedentBars", targets: ["PrecedentBars"]),
         .library(name: "PrecedentWarehouse", targets: ["PrecedentWarehouse"]),
     ],
@@ -31,6 +32,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -70,7 +75,7 @@ let package = Package(
                 dependencies: ["PrecedentCore", "PrecedentFeatures", "PrecedentLake", "PrecedentRetrieval"]),
         // The engine: one record at a time from books to levels, windows, triggers, labels and answers.
         .target(name: "PrecedentEngine",
-                dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentFeatures", "PrecedentLake", "PrecedentSetups"]),
+                dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentFeatures", "PrecedentLake", "PrecedentSetups"]),
         // Stage registry, configuration, bronze / selection / levels / silver stages and the runner.
         .target(
             name: "PrecedentPipeline",
@@ -79,12 +84,23 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // `precedent serve`: the JSON API, the WebSocket stream of a replay and the page (docs/API.md).
+        .target(
+            name: "PrecedentServer",
+            dependencies: [
+                "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLake", "PrecedentFeatures", "PrecedentSetups",
+                "PrecedentEngine", "PrecedentPipeline",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .target(
             name: "PrecedentCLI",
             dependencies: [
                 "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLOBSTER", "PrecedentLake",
                 "PrecedentFeatures", "PrecedentPipeline", "PrecedentSetups", "PrecedentRetrieval", "PrecedentBars", "PrecedentWarehouse",
-                "PrecedentEngine",
+                "PrecedentEngine", "PrecedentServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "precedent", dependencies: ["PrecedentCLI"]),
@@ -128,6 +144,13 @@ let package = Package(
         .testTarget(
             name: "PrecedentSetupsTests",
             dependencies: ["PrecedentSetups", "PrecedentFeatures", "PrecedentCore", "PrecedentRetrieval", "PrecedentTestSupport"]),
+        .testTarget(
+            name: "PrecedentServerTests",
+            dependencies: [
+                "PrecedentServer", "PrecedentPipeline", "PrecedentCore", "PrecedentTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ]),
         .testTarget(
             name: "PrecedentCLITests",
             dependencies: ["PrecedentCLI", "PrecedentCore", "PrecedentDBN", "PrecedentLake", "PrecedentTestSupport"]),

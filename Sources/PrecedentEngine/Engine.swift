@@ -1,3 +1,4 @@
+import PrecedentBook
 import PrecedentCore
 import PrecedentDBN
 import PrecedentFeatures
@@ -118,6 +119,8 @@ public struct Engine {
     var finished = false
     /// The level slots in configuration order: known ones with their price, the others pending.
     public var levels: [LevelVacuumEngine.Level] { vacuum.levels }
+    /// The contract's order book after the last record applied (read only: the view draws it).
+    public var orderBook: OrderBook { vacuum.book }
 
     public init(_ setup: EngineSetup, precedents: PrecedentBook? = nil) {
         self.setup = setup

@@ -104,3 +104,18 @@ public enum EngineEventJSON {
         }
     }
 }
+
+extension PipelineContext {
+    /// One trade date of the lake, ready for the engine: the contract its selection map picked,
+    /// the bronze partition's coverage and that contract's records in order (what the silver stage
+    /// fed the engine). Nil when the date's selection map is not complete; an error naming the
+    /// stage to run when its bronze partition is not.
+    public func lakeDay(root: String, date: CivilDate) throws -> (contract: String, coverage: Range<UnixNanos>, records: [MBOMsg])? {
+        let sk = key(Registry.selectionMap, root, date)
+        guard lake.isComplete(sk) else { return nil }
+        let selected = SelectionFacts(try lake.manifest(sk)).selected ?? ""
+        let (bk, bm) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
+        let records = selected.isEmpty ? [] : try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile, contract: selected).first?.records ?? []
+        return (selected, try BronzeFacts(bm).coverage, records)
+    }
+}
