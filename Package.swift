@@ -147,7 +147,7 @@ let package = Package(
         .testTarget(
             name: "PrecedentServerTests",
             dependencies: [
-                "PrecedentServer", "PrecedentPipeline", "PrecedentCore", "PrecedentTestSupport",
+                "PrecedentServer", "PrecedentPipeline", "PrecedentCore", "PrecedentLake", "PrecedentLOBSTER", "PrecedentTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ]),

@@ -54,7 +54,8 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
     private var playing = true
     private var speed: Double
     private var command: Command? = nil
-    private var hello = "{}"
+    /// Empty until a day is loaded (a client joining before then gets it with the first reset).
+    private var hello = ""
     private var columns: [String] = []
     private var levelFrames: [String] = []
     private var windowFrames: [String] = []
@@ -109,8 +110,10 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
         let ok: Bool = lock.withLock {
             guard clients.count < max, !stopped else { return false }
             clients[ObjectIdentifier(box)] = box
-            box.push(Frame(hello))
-            box.push(Frame(historyFrame()))
+            if !hello.isEmpty {
+                box.push(Frame(hello))
+                box.push(Frame(historyFrame()))
+            }
             return true
         }
         guard ok else { return nil }

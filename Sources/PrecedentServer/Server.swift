@@ -52,12 +52,22 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Counts answered requests.
+/// Counts answered requests and gives every error a JSON body (the router's own 404 included).
 struct CountingMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         defer { metrics.requests.increment() }
-        return try await next(request, context)
+        do {
+            return try await next(request, context)
+        } catch let e as JSONError {
+            throw e
+        } catch let e as HTTPResponseError {
+            let code = Int(e.status.code)
+            throw JSONError(error: APIError(code, code == 404 ? "no such endpoint \(request.uri.path.prefix(80)); see docs/API.md"
+                                                  : "\(e.status.reasonPhrase) (\(request.method) \(request.uri.path.prefix(80)))"))
+        } catch {
+            throw JSONError(error: APIError(500, "\(error)"))
+        }
     }
 }
 
