@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs what Precedent needs on a Debian machine with Swift 6 (idempotent; quick when all is present):
-#   Debian: libzstd-dev, libsnappy-dev, zlib1g-dev (codecs), libopenblas-dev (k-NN), zstd (tests compare with the zstd command)
-#   PyPI:   the reference implementations the tests compare with: databento-dbn, numpy, pyarrow, duckdb, fastavro, faiss-cpu
+#   Debian: libzstd-dev, libsnappy-dev, zlib1g-dev (codecs), libopenblas-dev (k-NN), zstd (tests compare with the zstd command),
+#           chromium (the page of precedent serve is tested in it)
+#   PyPI:   the reference implementations the tests compare with: databento-dbn, numpy, pyarrow, duckdb, fastavro, faiss-cpu;
+#           playwright (drives the system chromium: its own browser download is not used)
 set -euo pipefail
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 missing=()
-for pkg in libzstd-dev libsnappy-dev zlib1g-dev libopenblas-dev zstd pkg-config; do
+for pkg in libzstd-dev libsnappy-dev zlib1g-dev libopenblas-dev zstd pkg-config chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -17,9 +19,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if ! python3 -c 'import databento_dbn, numpy, pyarrow, duckdb, fastavro, faiss, pandas, talib' >/dev/null 2>&1; then
-  echo "setup: installing Python test oracles (databento-dbn, numpy, pyarrow, duckdb, fastavro, faiss-cpu, pandas, ta-lib)"
-  python3 -m pip install -q --disable-pip-version-check "databento-dbn==0.72.0" numpy "pyarrow>=20" "duckdb>=1.1" pytz fastavro faiss-cpu pandas ta-lib
+if ! python3 -c 'import databento_dbn, numpy, pyarrow, duckdb, fastavro, faiss, pandas, talib, playwright' >/dev/null 2>&1; then
+  echo "setup: installing Python test oracles (databento-dbn, numpy, pyarrow, duckdb, fastavro, faiss-cpu, pandas, ta-lib, playwright)"
+  python3 -m pip install -q --disable-pip-version-check "databento-dbn==0.72.0" numpy "pyarrow>=20" "duckdb>=1.1" pytz fastavro faiss-cpu pandas ta-lib playwright
 fi
 
 command -v swift >/dev/null || { echo "setup: swift 6 is not on PATH (expected under /opt/swift)" >&2; exit 1; }

@@ -357,3 +357,49 @@ final class LockedArray: @unchecked Sendable {
         #expect(p.terminationReason == .exit)
     }
 }
+
+/// Starts `precedent serve args` on a free port; returns the process and its base URL.
+func startServe(_ args: [String]) throws -> (Process, String) {
+    let p = Process()
+    p.executableURL = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent")
+    p.arguments = ["serve", "--lake", ServedLake.path, "--config", ServedLake.configPath, "--port", "0"] + args
+    let err = Pipe()
+    p.standardError = err
+    p.standardOutput = FileHandle.nullDevice
+    try p.run()
+    var text = ""
+    let deadline = Date().addingTimeInterval(120)
+    while !text.contains("/\n") && Date() < deadline && p.isRunning {
+        text += String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
+    }
+    guard let r = text.range(of: "open http://") else { p.terminate(); throw CocoaError(.fileReadUnknown) }
+    let url = String(text[r.lowerBound...].dropFirst(5).prefix { $0 != "\n" && $0 != " " })
+    return (p, url)
+}
+
+@Suite(.serialized) struct BrowserTests {
+    /// The page in real headless Chromium (Tests/Browser/view_check.py): no console errors, the
+    /// heatmap's pixels on exactly the rows the API reports size in, the level lines on their rows,
+    /// a trigger's counts equal to `precedent query --json`; a screenshot in .build/artifacts.
+    @Test func thePageDrawsWhatTheAPIReports() throws {
+        let (server, url) = try startServe(["--symbol", "AMZN", "--date", "2012-06-21", "--time", "12:25", "--speed", "20"])
+        defer { server.interrupt(); server.waitUntilExit() }
+        let artifacts = Fixtures.repositoryRoot.appendingPathComponent(".build/artifacts")
+        try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", Fixtures.repositoryRoot.appendingPathComponent("Tests/Browser/view_check.py").path, url,
+                       Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent").path, ServedLake.path, ServedLake.configPath,
+                       artifacts.appendingPathComponent("serve-view.png").path]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(o)\(e)")
+        let findings = try #require(JSONSerialization.jsonObject(with: Data(o.utf8)) as? [String: Any], "\(o)\(e)")
+        #expect((findings["failures"] as? [Any])?.isEmpty == true, "\(o)")
+        print("browser check: \(o)")
+    }
+}
