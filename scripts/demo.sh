@@ -59,3 +59,14 @@ echo "== the engine, record by record: the AMZN day replayed from its DBN file (
 $P replay "$AMZN"/amzn-20120621.mbo.dbn.zst --symbol AMZN --config config/sample.yaml --lake "$LAKE" --k 5 --format pretty > "$OUT/replay-amzn.txt"
 awk '!/  window  /' "$OUT/replay-amzn.txt" | sed -n '1,20p'
 echo "   (all $(wc -l < "$OUT/replay-amzn.txt") lines in $OUT/replay-amzn.txt; --format jsonl gives the lake's fields, --speed 10 paces it)"
+echo "== the view: precedent serve replays a day of the lake in the browser (started here for a check, then stopped)"
+$P serve --lake "$LAKE" --config config/sample.yaml --symbol AMZN --date 2012-06-21 --time 12:15 --speed 10 --port 0 2> "$OUT/serve.log" &
+SERVE=$!
+for _ in $(seq 1 100); do grep -q "open http" "$OUT/serve.log" 2>/dev/null && break; sleep 0.2; done
+URL=$(grep -o "http://[^ ]*/" "$OUT/serve.log" | head -1)
+cat "$OUT/serve.log"
+echo "GET ${URL}healthz → $(curl -s "${URL}healthz")"
+echo "GET ${URL}api/replay → $(curl -s "${URL}api/replay")"
+kill -INT $SERVE; wait $SERVE || true
+echo "   to watch it: $P serve --lake $LAKE --config config/sample.yaml --symbol AMZN --date 2012-06-21 --time 12:15 --speed 10"
+echo "   then open http://127.0.0.1:8080/ (docs/API.md: the page, the API, the stream)"

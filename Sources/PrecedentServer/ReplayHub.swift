@@ -373,7 +373,8 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
             events = r.engine.advance(to: t)
             lock.withLock { status.clock = t }
             metrics.replayClock.set(Double(t.rawValue) / 1e9)
-            if publish { broadcast(Frame(column, droppable: true)) } else { remember(column, kind: "column") }
+            // A published column carries the wall clock at which it left the replay (`wall`, UTC ns), for latency.
+            if publish { broadcast(Frame(String(column.dropLast()) + ",\"wall\":\(wallNanos())}", droppable: true)) } else { remember(column, kind: "column") }
         }
         var fired = false
         for e in events {
@@ -473,6 +474,12 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
     static func number(_ x: Double) -> String {
         guard x.isFinite else { return "null" }
         return x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+    }
+
+    func wallNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
     func monotonic() -> UInt64 {
