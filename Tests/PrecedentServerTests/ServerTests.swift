@@ -288,19 +288,25 @@ final class AnswerList: @unchecked Sendable {
         defer { hub.stop() }
         let router = ViewServer.router(api: api, hub: hub, access: AccessSettings(token: nil, maxClients: 4), metrics: metrics)
         let app = Application(router: router, server: .http1WebSocketUpgrade(webSocketRouter: router))
+        // The day is loaded before the client joins (a slow machine may take a while).
+        let deadline = Date().addingTimeInterval(300)
+        while hub.current.status.symbol.isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         let types = LockedArray()
+        let closed = LockedArray()
         try await app.test(.live) { client in
-            try await client.ws("/ws") { inbound, _, _ in
-                for try await message in inbound.messages(maxSize: 1 << 24) {
+            let close = try await client.ws("/ws", configuration: .init(maxFrameSize: 1 << 26)) { inbound, _, _ in
+                for try await message in inbound.messages(maxSize: 1 << 26) {
                     guard case .text(let text) = message else { continue }
                     let o = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
                     types.append(o?["type"] as? String ?? "?", o)
                     if types.count("column") >= 50 && types.count("window") >= 2 { break }
                 }
             }
+            closed.append("\(String(describing: close))", nil)
         }
         // A client that joins before the day is loaded gets it with a reset.
         let seen = Array(types.values.drop { $0 == "reset" })
+        #expect(seen.count > 50, "frames \(seen.prefix(5)), close \(closed.values)")
         #expect(seen.first == "hello")
         #expect(seen.dropFirst().first == "history")
         let hello = try #require(types.first("hello"))
