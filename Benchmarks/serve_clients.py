@@ -5,10 +5,13 @@
     python3 Benchmarks/serve_clients.py --lake out/lake --config config/sample.yaml
 
 Two runs of the release server on the AMZN day of the lake, each with --clients WebSocket clients
-(--slow of them reading one frame per second through a 4-frame client buffer), spread over two
+(--slow of them reading one frame per second through a 4 KiB socket receive buffer and a 4-frame
+client buffer), spread over two
 client processes, while a third asks /api/query once every 50 ms:
   1. at 100x: the server's peak RSS and its growth over the run, frames received and dropped per
-     client (normal and slow), /api/query latency p50/p99 under that load;
+     client (normal and slow; a slow client learns of its drops only when it reads that far, so
+     the server's own count of dropped frames is reported too), /api/query latency p50/p99 under
+     that load;
   2. at 1x: event-to-client latency of heatmap columns (the client's clock minus the `wall` the
      column left the replay with; same machine, same clock), p50/p99.
 Prints one JSON object; docs/PERFORMANCE.md quotes it with this command.
@@ -18,6 +21,7 @@ import asyncio
 import json
 import multiprocessing as mp
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -56,7 +60,16 @@ def clients_process(url, count, slow, seconds, queue):
         is_slow = i < slow
         stats = {"slow": is_slow, "frames": 0, "columns": 0, "dropped": 0, "latency_ms": []}
         ws_url = url.replace("http://", "ws://") + "/ws"
-        async with websockets.connect(ws_url, max_size=1 << 26, max_queue=4 if is_slow else 256) as ws:
+        sock = None
+        if is_slow:
+            # A small receive buffer, so that the slow reader's socket fills within the run.
+            host, port = url.split("//")[1].split(":")
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.connect((host, int(port)))
+            sock.setblocking(False)
+        async with websockets.connect(ws_url, max_size=1 << 26, max_queue=4 if is_slow else 256, sock=sock,
+                                      ping_interval=None) as ws:
             end = time.time() + seconds
             while time.time() < end:
                 try:
@@ -75,8 +88,14 @@ def clients_process(url, count, slow, seconds, queue):
                     await asyncio.sleep(1.0)
         return stats
 
+    async def guarded(i):
+        try:
+            return await client(i)
+        except Exception as e:  # a client that failed is reported, not lost
+            return {"slow": i < slow, "frames": 0, "columns": 0, "dropped": 0, "latency_ms": [], "error": repr(e)}
+
     async def main():
-        return await asyncio.gather(*(client(i) for i in range(count)))
+        return await asyncio.gather(*(guarded(i) for i in range(count)))
 
     queue.put(asyncio.run(main()))
 
@@ -122,6 +141,8 @@ def run(binary, lake, config, speed, clients, slow, seconds):
     for p in procs:
         p.join()
     qt.join()
+    with urllib.request.urlopen(url + "/metrics") as r:
+        metrics = {l.split()[0]: float(l.split()[1]) for l in r.read().decode().splitlines() if l and not l.startswith("#")}
     server.terminate()
     server.wait()
     stats = [s for r in results for s in r]
@@ -136,7 +157,10 @@ def run(binary, lake, config, speed, clients, slow, seconds):
         "frames_per_normal_client": {"min": min(s["frames"] for s in normal), "max": max(s["frames"] for s in normal)},
         "dropped_per_normal_client": {"min": min(s["dropped"] for s in normal), "max": max(s["dropped"] for s in normal)},
         "frames_per_slow_client": [s["frames"] for s in slowest],
-        "dropped_per_slow_client": [s["dropped"] for s in slowest],
+        "client_errors": [s["error"] for s in stats if "error" in s][:5],
+        "dropped_per_slow_client_as_told": [s["dropped"] for s in slowest],
+        "server_frames_dropped_total": metrics.get("precedent_frames_dropped_total"),
+        "server_frames_sent_total": metrics.get("precedent_frames_sent_total"),
         "column_latency_ms": {"p50": pct([x for s in normal for x in s["latency_ms"]], 0.5),
                               "p99": pct([x for s in normal for x in s["latency_ms"]], 0.99),
                               "n": sum(len(s["latency_ms"]) for s in normal)},
