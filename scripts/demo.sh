@@ -64,6 +64,7 @@ $P serve --lake "$LAKE" --config config/sample.yaml --symbol AMZN --date 2012-06
 SERVE=$!
 for _ in $(seq 1 100); do grep -q "open http" "$OUT/serve.log" 2>/dev/null && break; sleep 0.2; done
 URL=$(grep -o "http://[^ ]*/" "$OUT/serve.log" | head -1)
+sleep 2  # the engine runs the morning unpaced up to --time first
 cat "$OUT/serve.log"
 echo "GET ${URL}healthz → $(curl -s "${URL}healthz")"
 echo "GET ${URL}api/replay → $(curl -s "${URL}api/replay")"

@@ -90,7 +90,7 @@ struct ReplayCommand: ParsableCommand {
             var counts: [String: Int] = [:]
             func emit(_ events: [EngineEvent]) throws {
                 for e in events {
-                    counts[Self.name(e), default: 0] += 1
+                    counts[e.kind, default: 0] += 1
                     if format == "jsonl" {
                         for line in try EngineEventJSON.lines(e, setup: setup, book: book) { out.line(line) }
                     } else {
@@ -108,15 +108,6 @@ struct ReplayCommand: ParsableCommand {
             out.flush()
             printError("replay: \(symbol) \(date): " + ["level", "window", "trigger", "outcome"].map { "\(counts[$0] ?? 0) \($0)s" }.joined(separator: ", "))
             previous = (date, day.contract, day.trades, day.coverage)
-        }
-    }
-
-    static func name(_ e: EngineEvent) -> String {
-        switch e {
-        case .level: return "level"
-        case .window: return "window"
-        case .trigger: return "trigger"
-        case .outcome: return "outcome"
         }
     }
 

@@ -66,6 +66,16 @@ public enum EngineEvent: Sendable {
     /// A trigger's horizon ended (or the input did): the trigger with its label.
     case outcome(Trigger)
 
+    /// Its name in `precedent replay`'s output and the stream: level, window, trigger or outcome.
+    public var kind: String {
+        switch self {
+        case .level: return "level"
+        case .window: return "window"
+        case .trigger: return "trigger"
+        case .outcome: return "outcome"
+        }
+    }
+
     /// UTC nanoseconds: when the engine could first know it.
     public var ts: UnixNanos {
         switch self {

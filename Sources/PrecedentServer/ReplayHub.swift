@@ -380,7 +380,7 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
         for e in events {
             guard let text = frame(e, r) else { continue }
             if case .trigger = e { fired = true }
-            if publish { broadcast(Frame(text)) } else { remember(text, kind: ReplayCommandKind.name(e)) }
+            if publish { broadcast(Frame(text)) } else { remember(text, kind: e.kind) }
         }
         if r.ended && publish { broadcastState() }
         return fired
@@ -486,17 +486,5 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
-}
-
-/// Event names as `precedent replay` prints them.
-enum ReplayCommandKind {
-    static func name(_ e: EngineEvent) -> String {
-        switch e {
-        case .level: return "level"
-        case .window: return "window"
-        case .trigger: return "trigger"
-        case .outcome: return "outcome"
-        }
     }
 }

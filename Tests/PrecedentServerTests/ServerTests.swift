@@ -344,19 +344,8 @@ final class LockedArray: @unchecked Sendable {
 
     /// The command serves until a signal, then closes and exits 0.
     @Test(arguments: [SIGINT, SIGTERM]) func aSignalStopsItCleanly(signal: Int32) throws {
-        let p = Process()
-        p.executableURL = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent")
-        p.arguments = ["serve", "--lake", ServedLake.path, "--config", ServedLake.configPath, "--symbol", "AMZN", "--port", "0", "--speed", "100"]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        var text = ""
-        let deadline = Date().addingTimeInterval(120)
-        while !text.contains("open http://") && Date() < deadline && p.isRunning {
-            text += String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
-        }
-        try #require(text.contains("open http://127.0.0.1:"), "\(text)")
+        let (p, url) = try startServe(["--symbol", "AMZN", "--speed", "100"])
+        #expect(url.hasPrefix("http://127.0.0.1:"))
         kill(p.processIdentifier, signal)
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
