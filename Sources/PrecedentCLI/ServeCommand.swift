@@ -113,11 +113,17 @@ struct ServeCommand: ParsableCommand {
             hubContext = try PipelineContext(lake: theLake, config: configuration, roots: [root], files: [root: replay])
             source = .files(root: root, paths: replay)
             let days = hubContext.catalogs[root]!.tradeDates(hubContext.clocks[root]!)
-            if let date { day = CivilDate(iso: date)! } else {
-                guard let first = days.first else { throw ValidationError("the files hold no MBO data of a trade date") }
-                day = first
+            // The given date, else the first with a selected contract (a holiday's data selects none).
+            let candidates = date.map { [CivilDate(iso: $0)!] } ?? days
+            var chosen: CivilDate? = nil
+            for d in candidates where days.contains(d) {
+                if let selected = try hubContext.replayDay(root: root, date: d)?.contract, !selected.isEmpty { chosen = d; break }
             }
-            guard days.contains(day) else { throw ValidationError("the files hold no data of trade date \(day)") }
+            guard let chosen else {
+                throw ValidationError(date.map { "the files hold no selected contract of \(root) on trade date \($0)" }
+                                      ?? "the files hold no trade date with a selected contract of \(root) (dates: \(days.map(\.description).joined(separator: ", ")))")
+            }
+            day = chosen
         }
         var settings = StreamSettings()
         settings.bucketNs = UInt64(bucketSeconds * 1e9)

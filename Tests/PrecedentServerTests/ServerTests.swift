@@ -398,3 +398,33 @@ func startServe(_ args: [String]) throws -> (Process, String) {
         print("browser check: \(o)")
     }
 }
+
+@Suite(.serialized) struct ServeFilesTests {
+    static let files = ["esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst", "definition-glbx-es-fut.dbn.zst", "definition-glbx-es-futspread.dbn.zst"]
+        .map { Fixtures.path("dbn/cme/\($0)") }
+
+    /// DBN files outside the lake: the first trade date with a selected contract (the ES reopen;
+    /// the file's Christmas-day data selects none), answered from the lake's indexes.
+    @Test func filesReplayTheirFirstSelectedDate() throws {
+        let (server, url) = try startServe(["--replay"] + Self.files + ["--symbol", "ES", "--speed", "50"])
+        defer { server.interrupt(); server.waitUntilExit() }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())", url + "api/replay"]
+        let out = Pipe(); p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let state = try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(state["symbol"] as? String == "ES")
+        #expect(state["date"] as? String == "2023-12-26")
+        #expect(state["contract"] as? String == "ESH4")
+    }
+
+    @Test func aDateWithoutASelectedContractIsRefused() throws {
+        let r = try precedent(["serve", "--lake", ServedLake.path, "--config", ServedLake.configPath, "--replay"] + Self.files
+                              + ["--symbol", "ES", "--date", "2023-12-25", "--port", "0"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("no selected contract of ES on trade date 2023-12-25"))
+    }
+}
