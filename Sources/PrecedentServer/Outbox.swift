@@ -11,7 +11,7 @@ public struct Frame: Sendable {
 
 /// A client's bounded send queue. When it is full, an incoming column is dropped; any other frame
 /// makes room by dropping the oldest queued column (or, with none queued, the oldest frame). The
-/// client is then told, before its next frame, how many it lost (`{"type":"lagging"}`). Memory per
+/// client is then told, before its next column, how many it lost (`{"type":"lagging"}`). Memory per
 /// client is bounded by `capacity` frames whatever the reader's speed.
 public final class Outbox: @unchecked Sendable {  // all state is guarded by `lock`
     public let capacity: Int
@@ -81,7 +81,9 @@ public final class Outbox: @unchecked Sendable {  // all state is guarded by `lo
     }
 
     private func take() -> Frame? {
-        if pendingDrops > 0 {
+        // The notice goes where the gap is: before the next column, never ahead of a frame that
+        // was queued before the drops (a joining client's hello and history come first).
+        if pendingDrops > 0 && (count == 0 || queue[head].droppable) {
             let n = pendingDrops
             pendingDrops = 0
             return Frame("{\"type\":\"lagging\",\"dropped\":\(n),\"dropped_total\":\(dropped)}")

@@ -207,6 +207,7 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
                 usleep(20_000)
                 continue
             }
+            run = nil  // `r` is the run's only owner while it steps: the engine's arrays are not copied on write
             // Pace: the next thing due is a record or a column boundary.
             let nextTs = min(r.index < r.day.records.count ? r.day.records[r.index].tsRecv : UnixNanos(rawValue: .max), r.nextColumn)
             let now = monotonic()
