@@ -149,7 +149,6 @@ let package = Package(
             dependencies: [
                 "PrecedentServer", "PrecedentPipeline", "PrecedentCore", "PrecedentLake", "PrecedentLOBSTER", "PrecedentTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ]),
         .testTarget(
             name: "PrecedentCLITests",

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import HummingbirdWSTesting
 import PrecedentCore
 import PrecedentLake
 import PrecedentLOBSTER
@@ -279,93 +278,6 @@ final class AnswerList: @unchecked Sendable {
         let watchdog = Thread { usleep(60_000_000); box.close() }
         watchdog.start()
         #expect(await reader.value == "x")
-    }
-}
-
-@Suite(.serialized) struct StreamTests {
-    /// A live server: a client gets hello, history, then columns, levels and windows of the AMZN day.
-    @Test func aClientGetsHelloHistoryAndTheReplay() async throws {
-        let api = try ServedLake.api()
-        let metrics = ServerMetrics()
-        // 100×: the day lasts minutes, so a client that joins late on a busy machine still sees it run.
-        let hub = ServedLake.hub(api, speed: 100, metrics: metrics)
-        hub.start(root: "AMZN", date: CivilDate(year: 2012, month: 6, day: 21), at: nil)
-        defer { hub.stop() }
-        let router = ViewServer.router(api: api, hub: hub, access: AccessSettings(token: nil, maxClients: 4), metrics: metrics)
-        let app = Application(router: router, server: .http1WebSocketUpgrade(webSocketRouter: router))
-        // The day is loaded before the client joins (a slow machine may take a while).
-        let deadline = Date().addingTimeInterval(300)
-        while hub.current.status.symbol.isEmpty && Date() < deadline { usleep(50_000) }
-        let types = LockedArray()
-        let closed = LockedArray()
-        try await app.test(.live) { client in
-            let close = try await client.ws("/ws", configuration: .init(maxFrameSize: 1 << 26)) { inbound, _, _ in
-                let giveUp = Date().addingTimeInterval(120)  // fail, never hang
-                for try await message in inbound.messages(maxSize: 1 << 26) {
-                    if Date() > giveUp { break }
-                    guard case .text(let text) = message else { continue }
-                    let o = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
-                    types.append(o?["type"] as? String ?? "?", o)
-                    if types.count("column") >= 50 && types.count("window") >= 2 { break }
-                }
-            }
-            closed.append("\(String(describing: close))", nil)
-        }
-        // A client that joins before the day is loaded gets it with a reset.
-        let seen = Array(types.values.drop { $0 == "reset" })
-        #expect(seen.count > 50, "frames \(seen.prefix(5)), close \(closed.values)")
-        #expect(seen.first == "hello")
-        #expect(seen.dropFirst().first == "history")
-        let hello = try #require(types.first("hello"))
-        #expect(hello["symbol"] as? String == "AMZN" && hello["contract"] as? String == "AMZN")
-        // Columns are one bucket apart unless a lagging notice between them says some were dropped
-        // (a busy machine), and then a whole number of buckets; their best quotes lie inside the band.
-        var previous: UInt64? = nil, dropped = false
-        for (type, o) in types.all {
-            if type == "lagging" { dropped = true }
-            guard type == "column", let t = (o?["t"] as? NSNumber)?.uint64Value else { continue }
-            if let previous {
-                #expect(t > previous && (t - previous) % 1_000_000_000 == 0)
-                if !dropped { #expect(t - previous == 1_000_000_000) }
-            }
-            previous = t; dropped = false
-        }
-        let columns = types.objects("column")
-        for c in columns where c["lo"] is NSNumber {
-            let lo = (c["lo"] as! NSNumber).int64Value, n = Int64((c["bid"] as! [Any]).count)
-            if let bb = c["bb"] as? NSNumber { #expect(bb.int64Value >= lo && bb.int64Value < lo + n) }
-        }
-        #expect(metrics.text().contains("precedent_frames_sent_total"))
-    }
-}
-
-/// Frames a test collected, safe to share with the client's task.
-final class LockedArray: @unchecked Sendable {
-    private var items: [(String, [String: Any]?)] = []
-    private let lock = NSLock()
-    func append(_ type: String, _ o: [String: Any]?) { lock.withLock { items.append((type, o)) } }
-    func count(_ type: String) -> Int { lock.withLock { items.filter { $0.0 == type }.count } }
-    var values: [String] { lock.withLock { items.map(\.0) } }
-    var all: [(String, [String: Any]?)] { lock.withLock { items } }
-    func first(_ type: String) -> [String: Any]? { lock.withLock { items.first { $0.0 == type }?.1 } }
-    func objects(_ type: String) -> [[String: Any]] { lock.withLock { items.filter { $0.0 == type }.compactMap(\.1) } }
-}
-
-@Suite(.serialized) struct ServeCommandTests {
-    @Test func anOpenAddressWithoutATokenRefusesToStart() throws {
-        let r = try precedent(["serve", "--lake", ServedLake.path, "--config", ServedLake.configPath, "--host", "0.0.0.0", "--port", "0"])
-        #expect(r.status == 64)
-        #expect(r.stderr.contains("--token-file"))
-    }
-
-    /// The command serves until a signal, then closes and exits 0.
-    @Test(arguments: [SIGINT, SIGTERM]) func aSignalStopsItCleanly(signal: Int32) throws {
-        let (p, url) = try startServe(["--symbol", "AMZN", "--speed", "100"])
-        #expect(url.hasPrefix("http://127.0.0.1:"))
-        kill(p.processIdentifier, signal)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
-        #expect(p.terminationReason == .exit)
     }
 }
 
