@@ -19,6 +19,8 @@ public enum ReplaySource: Sendable {
     case lake
     /// Raw DBN files of one root (decoded as the bronze stage decodes them).
     case files(root: String, paths: [String])
+
+    var isLake: Bool { if case .lake = self { true } else { false } }
 }
 
 /// How the stream is cut.
@@ -137,16 +139,9 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
     }
 
     private func broadcast(_ f: Frame) {
-        let all: [Outbox] = lock.withLock {
-            switch kind(f.text) {
-            case "column": append(&columns, f.text, max: settings.historyColumns)
-            case "level": levelFrames.append(f.text)
-            case "window": append(&windowFrames, f.text, max: settings.historyWindows)
-            case "trigger", "outcome": triggerFrames.append(f.text)
-            default: break
-            }
-            return Array(clients.values)
-        }
+        let type = kind(f.text)
+        remember(f.text, kind: String(type))
+        let all: [Outbox] = lock.withLock { Array(clients.values) }
         for c in all where c.push(f) { metrics.framesSent.increment() }
     }
 
@@ -304,23 +299,18 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
 
     private func prepare(root: String, date: CivilDate) throws -> Run {
         guard context.specs[root] != nil else { throw PipelineError("unknown symbol \(root)", file: nil, hint: nil) }
-        let day: ReplayDay
+        let input: (contract: String, coverage: Range<UnixNanos>, records: [MBOMsg])?
         switch source {
-        case .lake:
-            guard let d = try context.lakeDay(root: root, date: date), !d.contract.isEmpty else {
-                throw PipelineError("no selected contract of \(root) on \(date) in the lake", file: nil, hint: "run precedent run --layer silver")
-            }
-            let prior = try context.priorFromLake(root: root, date: date, contract: d.contract)
-            day = ReplayDay(setup: try context.engineSetup(root: root, date: date, contract: d.contract, coverage: d.coverage, prior: prior),
-                            records: d.records)
-        case .files(let fileRoot, _):
-            guard fileRoot == root, let d = try context.replayDay(root: root, date: date), !d.contract.isEmpty else {
-                throw PipelineError("the replayed files hold no selected contract of \(root) on \(date)", file: nil, hint: nil)
-            }
-            let prior = try context.priorFromLake(root: root, date: date, contract: d.contract)
-            day = ReplayDay(setup: try context.engineSetup(root: root, date: date, contract: d.contract, coverage: d.coverage, prior: prior),
-                            records: d.records)
+        case .lake: input = try context.lakeDay(root: root, date: date)
+        case .files(let fileRoot, _): input = fileRoot == root ? try context.replayDay(root: root, date: date).map { ($0.contract, $0.coverage, $0.records) } : nil
         }
+        guard let d = input, !d.contract.isEmpty else {
+            throw PipelineError("no selected contract of \(root) on \(date) in the \(source.isLake ? "lake" : "replayed files")", file: nil,
+                                hint: source.isLake ? "run precedent run --layer silver" : nil)
+        }
+        let prior = try context.priorFromLake(root: root, date: date, contract: d.contract)
+        let day = ReplayDay(setup: try context.engineSetup(root: root, date: date, contract: d.contract, coverage: d.coverage, prior: prior),
+                            records: d.records)
         let first = day.records.first?.tsRecv ?? day.setup.coverage.lowerBound
         let bucket = settings.bucketNs
         let start = UnixNanos(rawValue: (first.rawValue / bucket + 1) * bucket)
@@ -393,7 +383,8 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
             case "column": append(&columns, text, max: settings.historyColumns)
             case "level": levelFrames.append(text)
             case "window": append(&windowFrames, text, max: settings.historyWindows)
-            default: triggerFrames.append(text)
+            case "trigger", "outcome": triggerFrames.append(text)
+            default: break
             }
         }
     }
