@@ -5,7 +5,7 @@ import PackageDescription
 // PrecedentCore (units) → PrecedentDBN (codec, symbology) → PrecedentBook (L3 book)
 // → PrecedentLake (Parquet, partitions) → PrecedentFeatures (sessions, levels, silver)
 // → PrecedentSetups (triggers, labels, retrieval) → PrecedentEngine (one record at a time)
-// → PrecedentPipeline (stages, runner) → PrecedentServer (API, stream, page) → PrecedentCLI (commands) → precedent.
+// → PrecedentPipeline (stages, runner) → PrecedentLive (gateway client, recorder) → PrecedentServer (API, stream, page) → PrecedentCLI (commands) → precedent.
 let package = Package(
     name: "Precedent",
     platforms: [.macOS(.v15)],
@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "PrecedentSetups", targets: ["PrecedentSetups"]),
         .library(name: "PrecedentEngine", targets: ["PrecedentEngine"]),
         .library(name: "PrecedentServer", targets: ["PrecedentServer"]),
+        .library(name: "PrecedentLive", targets: ["PrecedentLive"]),
         .library(name: "PrecedentBars", targets: ["PrecedentBars"]),
         .library(name: "PrecedentWarehouse", targets: ["PrecedentWarehouse"]),
     ],
@@ -84,12 +85,16 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // Databento's live gateway: protocol state machine, socket client, raw-file recorder (docs/LIVE.md).
+        .target(
+            name: "PrecedentLive",
+            dependencies: ["PrecedentCore", "PrecedentDBN", .product(name: "Crypto", package: "swift-crypto")]),
         // `precedent serve`: the JSON API, the WebSocket stream of a replay and the page (docs/API.md).
         .target(
             name: "PrecedentServer",
             dependencies: [
                 "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLake", "PrecedentFeatures", "PrecedentSetups",
-                "PrecedentEngine", "PrecedentPipeline",
+                "PrecedentEngine", "PrecedentPipeline", "PrecedentLive",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -100,7 +105,7 @@ let package = Package(
             dependencies: [
                 "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLOBSTER", "PrecedentLake",
                 "PrecedentFeatures", "PrecedentPipeline", "PrecedentSetups", "PrecedentRetrieval", "PrecedentBars", "PrecedentWarehouse",
-                "PrecedentEngine", "PrecedentServer",
+                "PrecedentEngine", "PrecedentServer", "PrecedentLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "precedent", dependencies: ["PrecedentCLI"]),

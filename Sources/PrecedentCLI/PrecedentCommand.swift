@@ -32,7 +32,7 @@ public struct PrecedentCommand: ParsableCommand {
             Sample data is read from ../shared/data or $PRECEDENT_DATA.
             """,
         version: version,
-        subcommands: [DBNCommand.self, BookCommand.self, ImportCommand.self, RunCommand.self, ReplayCommand.self, ServeCommand.self, IndexCommand.self, QueryCommand.self,
+        subcommands: [DBNCommand.self, BookCommand.self, ImportCommand.self, RunCommand.self, ReplayCommand.self, ServeCommand.self, LiveCommand.self, IndexCommand.self, QueryCommand.self,
                       EvaluateCommand.self, BarsCommand.self, AuditCommand.self, ParquetCommand.self, LakeCommand.self]
     )
 

@@ -110,3 +110,30 @@ public enum Zstd {
         return out
     }
 }
+
+/// Feeds a zstd-compressed DBN stream into a `DBNDecoder` as its bytes arrive (a live session
+/// with `compression=zstd`, where the whole binary phase is one zstd stream). No I/O.
+public final class ZstdStreamInput {
+    private let z = ZstdDecompressor()
+
+    public init() {}
+
+    /// True when the input so far ends inside a zstd frame.
+    public var insideFrame: Bool { z.insideFrame }
+
+    /// Decompresses all of `bytes` into `decoder`'s input. Throws `.zstd` on a corrupt stream.
+    public func feed(_ bytes: UnsafeRawBufferPointer, into decoder: inout DBNDecoder) throws {
+        guard bytes.count > 0 else { return }
+        var input = ZSTD_inBuffer(src: bytes.baseAddress, size: bytes.count, pos: 0)
+        while true {
+            var full = false
+            try decoder.appendInPlace(minimumCapacity: 1 << 17) { out in
+                var output = ZSTD_outBuffer(dst: out.baseAddress, size: out.count, pos: 0)
+                try z.decompress(&input, &output)
+                full = output.pos == output.size
+                return output.pos
+            }
+            if input.pos == input.size && !full { return }
+        }
+    }
+}

@@ -68,16 +68,21 @@ public struct RawCatalog: Sendable {
             switch metadata.schema {
             case .mbo?:
                 var end = metadata.end
-                if !end.isDefined || end.rawValue == 0 || end <= metadata.start {
-                    // No usable end in the metadata: the last record's ts_recv + 1 ns.
+                var symbols = SymbolMap(metadata: metadata)
+                let noEnd = !end.isDefined || end.rawValue == 0 || end <= metadata.start
+                if noEnd || metadata.mappings.isEmpty {
+                    // A live recording (`precedent live record`): no end in the metadata (the last
+                    // record's ts_recv + 1 ns) and symbols mapped by in-band records, which hold for
+                    // the whole file (one UTC day).
                     var last: UInt64 = metadata.start.rawValue
                     try DBNFileReader(path: path).forEachRecord { ref in
                         if let m = ref.mbo { last = max(last, m.tsRecv.rawValue) }
+                        else if ref.rtype == RType.symbolMapping, case .symbolMapping(let s)? = try ref.decode() { symbols.insert(s) }
                     }
-                    end = UnixNanos(rawValue: last + 1)
+                    if noEnd { end = UnixNanos(rawValue: last + 1) }
                 }
                 catalog.mbo.append(RawFile(path: path, dataset: metadata.dataset, start: metadata.start, end: end,
-                                           symbols: SymbolMap(metadata: metadata)))
+                                           symbols: symbols))
             case .definition?: definitionPaths.append(path)
             default: catalog.ignored.append((path, "schema \(metadata.schema.map { "\($0)" } ?? "mixed") is not used by the MBO pipeline"))
             }
