@@ -156,6 +156,9 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(
+            name: "PrecedentLiveTests",
+            dependencies: ["PrecedentLive", "PrecedentDBN", "PrecedentCore", "PrecedentTestSupport"]),
+        .testTarget(
             name: "PrecedentCLITests",
             dependencies: ["PrecedentCLI", "PrecedentCore", "PrecedentDBN", "PrecedentLake", "PrecedentTestSupport"]),
     ],

@@ -3,7 +3,9 @@
 #   Debian: libzstd-dev, libsnappy-dev, zlib1g-dev (codecs), libopenblas-dev (k-NN), zstd (tests compare with the zstd command),
 #           chromium (the page of precedent serve is tested in it)
 #   PyPI:   the reference implementations the tests compare with: databento-dbn, numpy, pyarrow, duckdb, fastavro, faiss-cpu;
-#           playwright (drives the system chromium: its own browser download is not used)
+#           playwright (drives the system chromium: its own browser download is not used);
+#           databento (its live gateway classes and challenge function build the mock gateway, and its
+#           official Live client checks that mock; installed without its pin on an older databento-dbn)
 set -euo pipefail
 
 SUDO=""
@@ -22,6 +24,12 @@ fi
 if ! python3 -c 'import databento_dbn, numpy, pyarrow, duckdb, fastavro, faiss, pandas, talib, playwright' >/dev/null 2>&1; then
   echo "setup: installing Python test oracles (databento-dbn, numpy, pyarrow, duckdb, fastavro, faiss-cpu, pandas, ta-lib, playwright)"
   python3 -m pip install -q --disable-pip-version-check "databento-dbn==0.72.0" numpy "pyarrow>=20" "duckdb>=1.1" pytz fastavro faiss-cpu pandas ta-lib playwright
+fi
+
+if ! python3 -c 'import databento.live.gateway, databento.common.cram, zstandard, aiohttp' >/dev/null 2>&1; then
+  echo "setup: installing the databento client (the live tests' mock gateway and its check)"
+  python3 -m pip install -q --disable-pip-version-check --no-deps "databento==0.88.0"
+  python3 -m pip install -q --disable-pip-version-check zstandard "aiohttp>=3.8.3,<4" requests "certifi>=2026.10.19"
 fi
 
 command -v swift >/dev/null || { echo "setup: swift 6 is not on PATH (expected under /opt/swift)" >&2; exit 1; }

@@ -50,12 +50,10 @@ public enum LiveEvent {
 /// Where a client resumes: the tail of what was delivered before (from a recorded file, or kept
 /// by the client itself across its own reconnections).
 public struct ResumePoint: Sendable {
-    /// Data records' `(ts_recv, ts_event)` of the last two seconds of `ts_recv` delivered, in order.
+    /// Data records' `(ts_recv, ts_event)` delivered, in order, back to the replay start.
     public var tail: [(recv: UInt64, event: UInt64)] = []
     public init() {}
 
-    /// How far back (in `ts_recv`) the tail reaches: replayed records are matched within it.
-    public static let window: UInt64 = 2_000_000_000
     /// A record received after the last one may still carry an earlier `ts_event`, by up to the
     /// exchange-to-capture latency: the replay starts this much before the last `ts_recv`.
     public static let latencyAllowance: UInt64 = 1_000_000_000
@@ -64,17 +62,35 @@ public struct ResumePoint: Sendable {
 
     public mutating func append(recv: UInt64, event: UInt64) {
         tail.append((recv, event))
-        if tail.count >= 1 << 16, let last = tail.last, let first = tail.first, last.recv > first.recv + 2 * Self.window {
-            let cut = last.recv - Self.window
-            tail.removeFirst(tail.firstIndex { $0.recv >= cut } ?? tail.count)
+        // Keep every record a replay from the current resume start could send again: those with
+        // ts_recv ≥ start (a record received before it was stamped before it too). Records stamped
+        // long before they were received (an MBO snapshot's) hold the start back, and the tail with it.
+        if tail.count >= 1 << 16, let first = tail.first {
+            let cut = Self.start(recv: recv, event: event)
+            if first.recv < cut { tail.removeFirst(tail.firstIndex { $0.recv >= cut } ?? tail.count) }
         }
+    }
+
+    /// The replay start for a last record `(recv, event)`.
+    static func start(recv: UInt64, event: UInt64) -> UInt64 {
+        min(event, recv > latencyAllowance ? recv - latencyAllowance : 0)
+    }
+
+    /// Records before these, oldest first (a restart reading older files).
+    public mutating func prepend(_ older: [(recv: UInt64, event: UInt64)]) { tail = older + tail }
+
+    /// True when the tail reaches back to the replay start: every delivered record the replay could
+    /// send again is in it.
+    public var reachesStart: Bool {
+        guard let last = tail.last, let first = tail.first else { return true }
+        return first.recv < Self.start(recv: last.recv, event: last.event)
     }
 
     /// The intraday replay start after a gap, and the delivered records that replay will send again,
     /// in order: everything delivered with `ts_event ≥ start` (the gateway filters on `ts_event`).
     public func resume() -> (start: UInt64, replayed: [(recv: UInt64, event: UInt64)])? {
         guard let last = tail.last else { return nil }
-        let start = min(last.event, last.recv > Self.latencyAllowance ? last.recv - Self.latencyAllowance : 0)
+        let start = Self.start(recv: last.recv, event: last.event)
         return (start, tail.filter { $0.event >= start })
     }
 }

@@ -71,51 +71,72 @@ public final class LiveRecorder {
     /// the report says so.
     public func resumePoint() throws -> (ResumePoint, [String]) {
         var report: [String] = []
-        guard let path = recordedFiles().last else { return (ResumePoint(), report) }
+        var point = ResumePoint()
+        // The newest file that holds a data record (a newer one may hold only its metadata and
+        // mappings, when the recorder stopped right after opening it).
+        for path in recordedFiles().reversed() {
+            let (tail, mapped, end, size, empty) = try scan(path)
+            if end < size {
+                guard truncate(path, off_t(end)) == 0 else {
+                    throw LiveError.usage("cannot truncate the torn end of \(path): \(String(cString: strerror(errno)))")
+                }
+                report.append("\(path): cut \(size - end) bytes of an incomplete record at byte \(end)")
+            }
+            if currentPath == nil {
+                // Appends go to the newest file, whatever it holds.
+                let name = (path as NSString).lastPathComponent
+                guard let day = CivilDate(iso: String(name.dropLast(".live.dbn".count).suffix(10))) else { continue }
+                fd = Glibc.open(path, O_WRONLY)
+                guard fd >= 0, lseek(fd, 0, SEEK_END) >= 0 else {
+                    throw LiveError.usage("cannot open \(path) to append: \(String(cString: strerror(errno)))")
+                }
+                currentDay = day; currentPath = path
+                files.append(path)
+                for (id, bytes) in mapped { mappings[id] = bytes; written[id] = Self.symbol(v3: bytes) }
+            }
+            if empty { continue }
+            if point.tail.isEmpty {
+                for (recv, event) in tail { point.append(recv: recv, event: event) }
+                lastEvent = tail.last?.1
+            } else {
+                point.prepend(tail.map { (recv: $0.0, event: $0.1) })
+            }
+            // Older files too, while the replay start lies before this one's first record.
+            if point.reachesStart { break }
+        }
+        return (point, report)
+    }
+
+    /// One recorded file: its data records' stamps, its symbol mappings, where its last whole record
+    /// ends, its size, and whether it holds no data record.
+    private func scan(_ path: String) throws -> ([(UInt64, UInt64)], [InstrumentID: [UInt8]], Int, Int, Bool) {
         let bytes: [UInt8]
         do { bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
             throw LiveError.usage("cannot read \(path) to resume: \(error.localizedDescription)")
         }
         var decoder = DBNDecoder(initialCapacity: max(1 << 16, bytes.count + 1))
         bytes.withUnsafeBytes { decoder.append($0) }
-        var point = ResumePoint()
+        var tail: [(UInt64, UInt64)] = [], mapped: [InstrumentID: [UInt8]] = [:]
         var end = 0
         do {
             guard try decoder.decodeMetadata() != nil else {
-                // Not even the metadata: nothing of value; start the file again.
-                try FileManager.default.removeItem(atPath: path)
-                report.append("\(path): \(bytes.count) bytes without a whole metadata block, removed")
-                return (point, report)
+                throw LiveError.usage("\(path) ends inside its metadata (\(bytes.count) bytes): it was not written by this recorder; move it away to record anew")
             }
             end = decoder.streamOffset
             try decoder.decodeRecords { ref in
                 if let s = LiveClient.stamps(ref) {
-                    point.append(recv: s.recv, event: s.event)
-                    lastEvent = s.event
+                    tail.append((s.recv, s.event))
                 } else if ref.rtype == RType.symbolMapping {
-                    written[ref.instrumentID] = Self.symbol(ref)
-                    mappings[ref.instrumentID] = Array(UnsafeRawBufferPointer(start: ref.pointer, count: ref.byteCount))
+                    mapped[ref.instrumentID] = Array(UnsafeRawBufferPointer(start: ref.pointer, count: ref.byteCount))
                 }
                 end = ref.streamOffset + ref.byteCount
             }
+        } catch let e as LiveError {
+            throw e
         } catch {
             throw LiveError.usage("\(path) is not a DBN file this recorder wrote (\(error)); move it away to record anew")
         }
-        if end < bytes.count {
-            guard truncate(path, off_t(end)) == 0 else {
-                throw LiveError.usage("cannot truncate the torn end of \(path): \(String(cString: strerror(errno)))")
-            }
-            report.append("\(path): cut \(bytes.count - end) bytes of an incomplete record at byte \(end)")
-        }
-        let name = (path as NSString).lastPathComponent
-        let dayText = name.dropLast(".live.dbn".count).suffix(10)
-        if let day = CivilDate(iso: String(dayText)) {
-            fd = Glibc.open(path, O_WRONLY | O_APPEND)
-            guard fd >= 0 else { throw LiveError.usage("cannot open \(path) to append: \(String(cString: strerror(errno)))") }
-            currentDay = day; currentPath = path
-            files.append(path)
-        }
-        return (point, report)
+        return (tail, mapped, end, bytes.count, tail.isEmpty)
     }
 
     /// Takes one client event.
@@ -171,22 +192,23 @@ public final class LiveRecorder {
     private func open(day: CivilDate, firstRecv: UInt64) throws {
         try flush()
         let dayStart = UInt64(day.daysSinceEpoch) * 86_400_000_000_000
-        if fd >= 0 {
+        if fd >= 0, let current = currentDay, day > current {
             // The stream ran on into a later day: the finished file covers its day to the end.
             // Its metadata's `end` (8 bytes at a fixed offset) is set in place; the file stays valid.
             var end = dayStart.littleEndian
             guard pwrite(fd, &end, 8, Self.metadataEndOffset) == 8 else {
                 throw LiveError.usage("cannot complete \(currentPath ?? folder): \(String(cString: strerror(errno)))")
             }
-            fsync(fd); Glibc.close(fd); fd = -1
         }
+        if fd >= 0 { fsync(fd); Glibc.close(fd); fd = -1 }
         let path = path(for: day)
         currentDay = day; currentPath = path
         written.removeAll()
         if FileManager.default.fileExists(atPath: path) {
             // A day already recorded (a restart within it): append.
-            fd = Glibc.open(path, O_WRONLY | O_APPEND)
-            guard fd >= 0 else { throw LiveError.usage("cannot open \(path) to append: \(String(cString: strerror(errno)))") }
+            // Not O_APPEND: Linux's pwrite would append the metadata's end instead of placing it.
+            fd = Glibc.open(path, O_WRONLY)
+            guard fd >= 0, lseek(fd, 0, SEEK_END) >= 0 else { throw LiveError.usage("cannot open \(path) to append: \(String(cString: strerror(errno)))") }
         } else {
             let m = sessionMetadata
             // The file covers its day from the stream's start (midnight when the stream ran into this
@@ -206,10 +228,14 @@ public final class LiveRecorder {
         files.append(path)
         for (id, bytes) in mappings.sorted(by: { $0.key < $1.key }) {
             pending.append(contentsOf: bytes)
-            written[id] = bytes.withUnsafeBytes { raw in
-                guard case .symbolMapping(let s)?? = try? DBNRecord.decode(raw.baseAddress!, byteCount: raw.count, version: 3) else { return nil }
-                return s.stypeOutSymbol.string
-            }
+            written[id] = Self.symbol(v3: bytes)
+        }
+    }
+
+    static func symbol(v3 bytes: [UInt8]) -> String? {
+        bytes.withUnsafeBytes { raw in
+            guard case .symbolMapping(let s)?? = try? DBNRecord.decode(raw.baseAddress!, byteCount: raw.count, version: 3) else { return nil }
+            return s.stypeOutSymbol.string
         }
     }
 

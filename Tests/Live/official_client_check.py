@@ -13,7 +13,7 @@ import databento as db
 import databento_dbn as dbn
 import zstandard
 
-KEY = "db-" + "mockkey" * 4 + "ABCDE"[:1] + "BCDE"  # 32 characters, a test key of the mock only
+KEY = "db-mockgatewaytestkey000000ABCDE"  # a test key of the mock only (32 characters)
 here = os.path.dirname(os.path.abspath(__file__))
 
 
