@@ -176,7 +176,8 @@ public final class LiveClient {
             case .lost(let why, let gotData):
                 if gotData { failuresInARow = 0; backoff = options.initialBackoff; useSnapshot = false }
                 failuresInARow += 1
-                if pendingGap == nil {
+                // Nothing delivered yet: no gap, only a failed start.
+                if pendingGap == nil, resume.lastEvent != nil {
                     let g = LiveGap(from: resume.lastEvent, to: nil, noticed: Self.now(), reason: why, closedBy: "open",
                                     resumeStart: nil, dropped: 0, mismatched: 0, attempts: 0)
                     pendingGap = g
