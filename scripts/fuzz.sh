@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the readers of outside files with libFuzzer and AddressSanitizer (docs/FUZZING.md).
 #
-#   bash scripts/fuzz.sh dbn|parquet|text [SECONDS] [libFuzzer flags…]
+#   bash scripts/fuzz.sh dbn|parquet|text|live [SECONDS] [libFuzzer flags…]
 #
 # Builds Fuzz/ (a package beside the main one), seeds a corpus from the sample data (DBN: the
 # first 16 KiB of every sample file, decompressed; Parquet: the small files of out/lake, which
@@ -12,10 +12,10 @@
 # replayed with `bash scripts/fuzz.sh TARGET 0 .fuzz/TARGET/crashes/crash-…`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target="${1:?usage: scripts/fuzz.sh dbn|parquet|text [SECONDS] [libFuzzer flags…]}"
+target="${1:?usage: scripts/fuzz.sh dbn|parquet|text|live [SECONDS] [libFuzzer flags…]}"
 seconds="${2:-300}"
 shift $(( $# >= 2 ? 2 : 1 ))
-case "$target" in dbn|parquet|text) ;; *) echo "fuzz: target is dbn, parquet or text, not '$target'" >&2; exit 2 ;; esac
+case "$target" in dbn|parquet|text|live) ;; *) echo "fuzz: target is dbn, parquet, text or live, not '$target'" >&2; exit 2 ;; esac
 DATA="${PRECEDENT_DATA:-../shared/data}"
 
 # -sanitize=fuzzer would link libFuzzer's own main; SwiftPM gives executables theirs, so the
@@ -39,6 +39,15 @@ if [ -z "$(ls -A "$work/corpus")" ]; then
       { printf '\000\003'; cat "$work/seed.bin"; } > "$work/corpus/seed-$n"
     done < <(find "$DATA/dbn" -type f \( -name '*.dbn' -o -name '*.dbn.zst' -o -name '*.dbn.frag*' \) | sort)
     rm -f "$work/seed.bin"
+  elif [ "$target" = live ]; then
+    # What a gateway sends: greeting, challenge, reply, then a real DBN stream (the first 16 KiB of
+    # each sample MBO file, plain; byte 1 even) — the first byte is the chunk size.
+    n=0
+    for f in "$DATA"/dbn/cme/*.mbo.dbn.zst "$DATA"/dbn/databento-dbn/test_data.mbo.v3.dbn.zst; do
+      n=$((n + 1))
+      { printf '\003\000lsg_version=0.4.2\ncram=abc\nsuccess=1|session_id=1\n'; zstd -dc "$f" 2>/dev/null | head -c 16384 || true; } > "$work/corpus/seed-$n"
+    done
+    printf '\001\000lsg_version=x\ncram=c\nsuccess=0|error=Authentication failed.\n' > "$work/corpus/seed-refused"
   elif [ "$target" = text ]; then
     # The first byte chooses the reader (Fuzz/Sources/fuzz-text/main.swift): 0 ticks CSV, 1–2
     # Databento JSON bars, 3 ZL settlements, 4 source priorities, 5 extra table, 6 regimes, 7 LOBSTER.
