@@ -27,6 +27,8 @@ import time
 
 import databento_dbn as dbn
 import zstandard
+
+import dbnfiles
 from databento.common.cram import get_challenge_response
 from databento.live.gateway import AuthenticationRequest
 from databento.live.gateway import AuthenticationResponse
@@ -43,18 +45,12 @@ def load(paths):
     """Records of the files, upgraded to DBN v3, in file order; and symbol mappings per instrument."""
     records, mappings, publisher = [], {}, {}
     for path in paths:
-        raw = open(path, "rb").read()
-        if raw[:4] == b"\x28\xb5\x2f\xfd":
-            raw = zstandard.ZstdDecompressor().stream_reader(raw).read()
-        dec = dbn.DBNDecoder(upgrade_policy=dbn.VersionUpgradePolicy.UPGRADE_TO_V3)
-        dec.write(raw)
-        items = dec.decode()
-        meta = items[0]
+        meta, items = dbnfiles.read(path)
         for raw_symbol, intervals in meta.mappings.items():
             for iv in intervals:
                 if iv["symbol"]:
                     mappings[int(iv["symbol"])] = raw_symbol
-        for r in items[1:]:
+        for r in items:
             records.append((r.ts_event, bytes(r)))
             publisher.setdefault(r.instrument_id, r.publisher_id)
     return records, mappings, publisher

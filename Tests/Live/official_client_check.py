@@ -11,22 +11,15 @@ import threading
 
 import databento as db
 import databento_dbn as dbn
-import zstandard
+
+import dbnfiles
 
 KEY = "db-mockgatewaytestkey000000ABCDE"  # a test key of the mock only (32 characters)
 here = os.path.dirname(os.path.abspath(__file__))
 
 
 def expected(paths):
-    out = []
-    for path in paths:
-        raw = open(path, "rb").read()
-        if raw[:4] == b"\x28\xb5\x2f\xfd":
-            raw = zstandard.ZstdDecompressor().stream_reader(raw).read()
-        dec = dbn.DBNDecoder(upgrade_policy=dbn.VersionUpgradePolicy.UPGRADE_TO_V3)
-        dec.write(raw)
-        out += [r for r in dec.decode()[1:]]
-    return out
+    return [r for path in paths for r in dbnfiles.read(path)[1]]
 
 
 def fields(r):
