@@ -3,6 +3,7 @@ import Foundation
 import PrecedentCore
 import PrecedentEngine
 import PrecedentLake
+import PrecedentLive
 import PrecedentPipeline
 import PrecedentServer
 
@@ -22,12 +23,18 @@ struct ServeCommand: ParsableCommand {
             The day comes from the lake (--symbol, --date; default: the first symbol and its first date) \
             or from DBN files outside it (--replay FILES… --symbol ROOT). The lake is only read and \
             must have been built with the same configuration; triggers are answered from its indexes.
+            With --live the view follows Databento's live gateway instead (docs/LIVE.md): records go \
+            through the engine as they arrive, from an intraday replay of the trade date so far \
+            (--start; default: the current trade date's start, at most 23 hours back); the contract is \
+            --contract, else the one the lake selected on the prior trade date, else the feed's only \
+            instrument; the gap log is shown on the page; the replay controls answer 409.
             The server binds 127.0.0.1. Any other --host needs --token-file: every request must then \
             carry the token (Authorization: Bearer …, or ?token= on the page URL). SIGINT or SIGTERM \
             closes the connections and exits 0.
 
-            Example:
+            Examples:
               precedent serve --lake out/lake --config config/sample.yaml --symbol AMZN --date 2012-06-21 --speed 10
+              DATABENTO_API_KEY=… precedent serve --live --lake out/lake --config config/sample.yaml --symbol ES
             """)
 
     @Option(help: ArgumentHelp("Lake root folder (read only).", valueName: "dir")) var lake: String
@@ -46,6 +53,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Market seconds per heatmap column.", valueName: "s")) var bucketSeconds = 1.0
     @Option(help: ArgumentHelp("Ticks above and below the mid in a heatmap column.", valueName: "n")) var bandTicks = 40
     @Option(help: ArgumentHelp("Frames queued per client before its columns are dropped.", valueName: "n")) var queue = 256
+    @Flag(help: "Follow Databento's live gateway instead of replaying (needs --symbol; the options below).") var live = false
+    @Option(help: ArgumentHelp("With --live: the contract to draw (e.g. ESZ5).", valueName: "symbol")) var contract: String?
+    @OptionGroup(title: "Live feed (with --live; --symbols defaults to ROOT.FUT with --stype-in parent)") var feed: LiveOptions
 
     func validate() throws {
         guard FileManager.default.fileExists(atPath: lake) else { throw ValidationError("no lake at \(lake): run precedent run --layer all first") }
@@ -60,6 +70,16 @@ struct ServeCommand: ParsableCommand {
         if let time, LocalTime(time) == nil { throw ValidationError("--time must be HH:MM or HH:MM:SS; got \(time)") }
         if !replay.isEmpty && symbol == nil { throw ValidationError("--replay needs --symbol (the root the files belong to)") }
         for f in replay where !FileManager.default.fileExists(atPath: f) { throw ValidationError("no file \(f)") }
+        if live {
+            guard symbol != nil else { throw ValidationError("--live needs --symbol (the root whose configuration applies, e.g. ES)") }
+            guard replay.isEmpty, date == nil, time == nil else { throw ValidationError("--live follows the feed: --replay, --date and --time do not apply") }
+            guard feed.schema == "mbo" else { throw ValidationError("--live draws order books: --schema must be mbo; got \(feed.schema)") }
+            var f = feed
+            if f.symbols.isEmpty { f.symbols = ["\(symbol!).FUT"] }
+            try f.validateLive()
+        } else if contract != nil {
+            throw ValidationError("--contract applies to --live (a replay draws the contract the lake selected)")
+        }
         if tokenFile == nil && !Self.isLoopback(host) {
             throw ValidationError("--host \(host) is not a loopback address: give --token-file so that only holders of the token connect")
         }
@@ -96,7 +116,27 @@ struct ServeCommand: ParsableCommand {
         let hubContext: PipelineContext
         let source: ReplaySource
         let day: CivilDate
-        if replay.isEmpty {
+        if live {
+            hubContext = queries.context
+            var f = feed
+            if f.symbols.isEmpty { f.symbols = ["\(root).FUT"] }
+            let key = try f.apiKey()
+            var request = f.request()
+            let clock = hubContext.clocks[root]!
+            if request.start == nil {
+                // The current trade date so far (the gateway replays at most about 24 hours).
+                let now = UnixNanos(rawValue: UInt64(Date().timeIntervalSince1970 * 1e9))
+                request.start = max(clock.span(clock.tradeDate(now)).lowerBound.rawValue, now.rawValue - 23 * 3_600_000_000_000)
+            }
+            let client: LiveClient
+            do { client = try LiveClient(request: request, key: key, options: f.clientOptions(request)) }
+            catch let e as LiveError { throw ValidationError("\(e)") }
+            source = .live(LiveFeed(client: client, root: root, contract: contract, coverageStart: request.start.map(UnixNanos.init(rawValue:)),
+                                    redact: { key.redacted($0) }))
+            day = clock.tradeDate(UnixNanos(rawValue: request.start!))
+            printError("serve: following \(request.dataset) \(request.symbols.joined(separator: ",")) from \(client.options.host):\(client.options.port)"
+                       + " (replay from \(UnixNanos(rawValue: request.start!).iso8601 ?? ""))")
+        } else if replay.isEmpty {
             hubContext = queries.context
             source = .lake
             let dates = api.dates(root)
@@ -133,8 +173,11 @@ struct ServeCommand: ParsableCommand {
         let k = self.k
         let hub = ReplayHub(context: hubContext, source: source, speed: speed, settings: settings, metrics: metrics,
                             book: { try queries.book(root: $0, k: k) })
-        let start = time.map { hubContext.clocks[root]!.moment(day, LocalTime($0)!) }
-        hub.start(root: root, date: day, at: start)
+        if live {
+            hub.startLive()
+        } else {
+            hub.start(root: root, date: day, at: time.map { hubContext.clocks[root]!.moment(day, LocalTime($0)!) })
+        }
 
         let host = self.host, port = self.port, access = AccessSettings(token: token, maxClients: maxClients)
         let shown = host.contains(":") ? "[\(host)]" : host
@@ -144,7 +187,7 @@ struct ServeCommand: ParsableCommand {
         Task {
             do {
                 try await ViewServer.serve(api: api, hub: hub, access: access, metrics: metrics, host: host, port: port) { bound in
-                    printError("serve: \(root) \(day) at \(speed)×: open http://\(shown):\(bound)/" + tokenNote)
+                    printError("serve: \(root) " + (live ? "live" : "\(day) at \(speed)×") + ": open http://\(shown):\(bound)/" + tokenNote)
                 }
             } catch { failure = error }
             done.signal()

@@ -111,11 +111,19 @@ extension PipelineContext {
     /// fed the engine). Nil when the date's selection map is not complete; an error naming the
     /// stage to run when its bronze partition is not.
     public func lakeDay(root: String, date: CivilDate) throws -> (contract: String, coverage: Range<UnixNanos>, records: [MBOMsg])? {
-        let sk = key(Registry.selectionMap, root, date)
-        guard lake.isComplete(sk) else { return nil }
-        let selected = SelectionFacts(try lake.manifest(sk)).selected ?? ""
+        guard let selected = try lakeSelection(root: root, date: date) else { return nil }
         let (bk, bm) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
         let records = selected.isEmpty ? [] : try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile, contract: selected).first?.records ?? []
         return (selected, try BronzeFacts(bm).coverage, records)
+    }
+}
+
+extension PipelineContext {
+    /// The contract the lake's complete selection map of `root` on `date` picked ("" when it picked
+    /// none); nil when that partition is not complete.
+    public func lakeSelection(root: String, date: CivilDate) throws -> String? {
+        let sk = key(Registry.selectionMap, root, date)
+        guard lake.isComplete(sk) else { return nil }
+        return SelectionFacts(try lake.manifest(sk)).selected ?? ""
     }
 }

@@ -22,6 +22,10 @@ enum Page {
   #side { width: 420px; }
   #lag { color: #f0883e; }
   #err { color: #ff7b72; }
+  #livebadge { color: #3fb950; font-weight: bold; }
+  #feed { color: #8b949e; }
+  #gaplist div { padding: 1px 0; }
+  .open { color: #f0883e; }
   .panel { background: #161b22; border: 1px solid #30363d; border-radius: 6px; padding: 8px; margin-bottom: 10px; }
   .panel h3 { margin: 0 0 6px; font-size: 13px; color: #fff; }
   table { border-collapse: collapse; width: 100%; }
@@ -41,10 +45,11 @@ enum Page {
 <header>
   <b id="title">Precedent</b>
   <span id="clock">–</span>
-  <button id="play">pause</button>
-  <label>speed <select id="speed"><option>1</option><option>2</option><option>5</option><option>10</option><option>20</option><option>50</option><option>100</option></select>×</label>
-  <label>jump to <input id="jump" size="8" placeholder="HH:MM:SS"></label><button id="go">go</button>
-  <button id="next">next trigger</button>
+  <span id="livebadge" hidden>● live</span><span id="feed"></span>
+  <span class="replay"><button id="play">pause</button></span>
+  <label class="replay">speed <select id="speed"><option>1</option><option>2</option><option>5</option><option>10</option><option>20</option><option>50</option><option>100</option></select>×</label>
+  <span class="replay"><label>jump to <input id="jump" size="8" placeholder="HH:MM:SS"></label> <button id="go">go</button></span>
+  <span class="replay"><button id="next">next trigger</button></span>
   <span id="lag"></span><span id="err"></span>
 </header>
 <div id="main">
@@ -54,6 +59,7 @@ enum Page {
   </div>
   <div id="side">
     <div class="panel"><h3>Triggers</h3><div id="triggers" class="missing">none yet</div></div>
+    <div class="panel" id="gaps" hidden><h3>Feed gaps</h3><div id="gaplist"></div></div>
     <div class="panel" id="answer"><h3>Precedents</h3><div id="ans" class="missing">click a trigger</div></div>
   </div>
 </div>
@@ -65,7 +71,7 @@ const GAP = [48, 54, 61];               // no book in that column: missing, not 
 const params = new URLSearchParams(location.search);
 const token = params.get("token");
 const view = window.precedentView = {
-  meta: null, columns: [], levels: {}, triggers: [], lastWindow: null, lo: 0, hi: 0, clip: 1, dropped: 0, frames: 0,
+  meta: null, columns: [], levels: {}, triggers: [], gaps: [], lastWindow: null, lo: 0, hi: 0, clip: 1, dropped: 0, frames: 0,
   rowTop(tick) { return Math.floor((this.hi - tick) * H / (this.hi - this.lo + 1)); },
   rowBottom(tick) { return Math.floor((this.hi - tick + 1) * H / (this.hi - this.lo + 1)); },
   colX(i) { return W - this.columns.length + i; },
@@ -97,7 +103,8 @@ function connect() {
   ws.onopen = () => { document.getElementById("err").textContent = ""; };
 }
 function reset() {
-  view.columns = []; view.levels = {}; view.triggers = []; view.lastWindow = null;
+  view.columns = []; view.levels = {}; view.triggers = []; view.gaps = []; view.lastWindow = null;
+  listGaps();
   document.getElementById("triggers").textContent = "none yet";
   document.getElementById("triggers").className = "missing";
   dirty = true;
@@ -108,6 +115,9 @@ function handle(f) {
     case "reset": reset(); break;
     case "hello":
       reset(); view.meta = f;
+      // A live feed has no replay controls.
+      for (const el of document.querySelectorAll(".replay")) el.hidden = !!f.live;
+      document.getElementById("livebadge").hidden = !f.live;
       document.getElementById("title").textContent = f.symbol + " " + f.contract + " · trade date " + f.date;
       showState(f);
       break;
@@ -126,6 +136,13 @@ function handle(f) {
       if (t) { t.label = f.label; t.outcome = f; listTriggers(); }
       break;
     }
+    case "gap": case "notice": {
+      // A gap closed replaces the entry of its opening (the same moment noticed).
+      const i = f.type === "gap" ? view.gaps.findIndex((g) => g.type === "gap" && g.noticed === f.noticed) : -1;
+      if (i >= 0) view.gaps[i] = f; else view.gaps.push(f);
+      listGaps();
+      break;
+    }
     case "state": showState(f); break;
     case "lagging":
       view.dropped = f.dropped_total;
@@ -136,7 +153,8 @@ function handle(f) {
 function showState(s) {
   document.getElementById("play").textContent = s.playing ? "pause" : "play";
   document.getElementById("speed").value = String(Math.round(s.speed));
-  if (s.error) document.getElementById("err").textContent = s.error;
+  document.getElementById("err").textContent = s.error || "";
+  if (s.live && s.records !== undefined) document.getElementById("feed").textContent = s.records + " records · " + s.gaps + (s.gaps === 1 ? " gap" : " gaps");
   view.playing = s.playing;
   view.ended = s.ended;
 }
@@ -252,6 +270,25 @@ function features() {
   const ofi = best[f + "_ofi"];
   html += "</table><div>order-flow imbalance " + (ofi === null ? "<span class=missing>missing (one-sided book)</span>" : ofi) + " · volume " + best.volume + "</div>";
   el.className = ""; el.innerHTML = html;
+}
+// The live feed's gap log: each gap from the last record before it to the first after (market
+// time), why, and how it was closed; notices (slow reader, unresolved symbols) as they came.
+function listGaps() {
+  const box = document.getElementById("gaps"), el = document.getElementById("gaplist");
+  box.hidden = view.gaps.length === 0;
+  el.innerHTML = "";
+  for (const g of view.gaps.slice(-20)) {
+    const d = document.createElement("div");
+    if (g.type === "notice") {
+      d.textContent = "notice: " + g.text;
+    } else {
+      const from = g.from === null ? "start" : localTime(g.from), to = g.to === null ? "…" : localTime(g.to);
+      d.textContent = from + " → " + to + " · " + g.reason + " · " + (g.closed_by === "open" ? "open" : "closed by " + g.closed_by)
+        + (g.dropped ? " (" + g.dropped + " replayed records dropped)" : "");
+      if (g.closed_by === "open") d.className = "open";
+    }
+    el.appendChild(d);
+  }
 }
 function listTriggers() {
   const el = document.getElementById("triggers");

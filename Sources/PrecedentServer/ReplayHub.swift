@@ -19,8 +19,11 @@ public enum ReplaySource: Sendable {
     case lake
     /// Raw DBN files of one root (decoded as the bronze stage decodes them).
     case files(root: String, paths: [String])
+    /// Databento's live gateway (`precedent serve --live`).
+    case live(LiveFeed)
 
     var isLake: Bool { if case .lake = self { true } else { false } }
+    var isLive: Bool { if case .live = self { true } else { false } }
 }
 
 /// How the stream is cut.
@@ -49,7 +52,7 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
     let source: ReplaySource
     let book: (String) throws -> PrecedentBook?
     let metrics: ServerMetrics
-    private let lock = NSLock()
+    let lock = NSLock()
 
     // Shared state (lock).
     private var clients: [ObjectIdentifier: Outbox] = [:]
@@ -62,8 +65,10 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
     private var levelFrames: [String] = []
     private var windowFrames: [String] = []
     private var triggerFrames: [String] = []
-    private var status = Status()
-    private var stopped = false
+    /// The live feed's gaps and notices, oldest first.
+    private var feedFrames: [String] = []
+    var status = Status()
+    var stopped = false
 
     enum Command { case load(String, CivilDate, UnixNanos?), seek(UnixNanos), nextTrigger }
 
@@ -74,6 +79,9 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
         public var start = UnixNanos(rawValue: 0), end = UnixNanos(rawValue: 0)
         public var ended = false
         public var error: String? = nil
+        /// Live: records of the contract through the engine, and gaps so far.
+        public var live = false
+        public var records = 0, gaps = 0
     }
 
     public init(context: PipelineContext, source: ReplaySource, speed: Double, settings: StreamSettings, metrics: ServerMetrics,
@@ -91,6 +99,14 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
         t.start()
     }
 
+    /// Starts following the live feed (a hub made with a `.live` source) on its own thread.
+    public func startLive() {
+        guard case .live(let feed) = source else { preconditionFailure("startLive on a hub without a live source") }
+        let t = Thread { [self] in liveLoop(feed) }
+        t.name = "precedent-live"
+        t.start()
+    }
+
     public func stop() {
         lock.withLock { stopped = true }
         let all = lock.withLock { Array(clients.values) }
@@ -103,6 +119,8 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
     public func seek(to t: UnixNanos) { lock.withLock { command = .seek(t) } }
     public func nextTrigger() { lock.withLock { command = .nextTrigger } }
     public var current: (status: Status, playing: Bool, speed: Double) { lock.withLock { (status, playing, speed) } }
+    /// True when the hub follows a live feed (no pause, speed, seek or load).
+    public var isLive: Bool { source.isLive }
 
     // MARK: clients
 
@@ -115,6 +133,9 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
             if !hello.isEmpty {
                 box.push(Frame(hello))
                 box.push(Frame(historyFrame()))
+            }
+            if source.isLive {  // the feed's counts and error, which a replay's hello and state carry
+                box.push(Frame(Self.stateJSON(status, playing: playing, speed: speed, clock: clockOf(status.symbol))))
             }
             return true
         }
@@ -135,10 +156,10 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
     public var recentColumns: [String] { lock.withLock { columns } }
 
     private func historyFrame() -> String {
-        "{\"type\":\"history\",\"frames\":[" + (levelFrames + windowFrames + triggerFrames + columns).joined(separator: ",") + "]}"
+        "{\"type\":\"history\",\"frames\":[" + (feedFrames + levelFrames + windowFrames + triggerFrames + columns).joined(separator: ",") + "]}"
     }
 
-    private func broadcast(_ f: Frame) {
+    func broadcast(_ f: Frame) {
         let type = kind(f.text)
         remember(f.text, kind: String(type))
         let all: [Outbox] = lock.withLock { Array(clients.values) }
@@ -156,7 +177,7 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
         return body.prefix { $0 != "\"" }
     }
 
-    private func broadcastState() {
+    func broadcastState() {
         let (s, on, x) = lock.withLock { (status, playing, speed) }
         broadcast(Frame(Self.stateJSON(s, playing: on, speed: x, clock: clockOf(s.symbol))))
     }
@@ -168,7 +189,8 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
                          ("contract", JSONText.quoted(s.contract)), ("clock", String(s.clock.rawValue)),
                          ("clock_local", JSONText.quoted(clock.map { QueryReport.local(s.clock, $0) } ?? "")),
                          ("playing", playing ? "true" : "false"), ("speed", "\(speed)"), ("ended", s.ended ? "true" : "false"),
-                         ("error", s.error.map(JSONText.quoted) ?? "null")])
+                         ("error", s.error.map(JSONText.quoted) ?? "null"), ("live", s.live ? "true" : "false"),
+                         ("records", String(s.records)), ("gaps", String(s.gaps))])
     }
 
     // MARK: the replay thread
@@ -183,6 +205,8 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
         var pacing: (ts: UnixNanos, wall: UInt64)? = nil
         var ended = false
         var book: PrecedentBook?
+        /// Live: the contract's instrument ID once the feed mapped it.
+        var instrument: InstrumentID? = nil
     }
 
     func loop() {
@@ -280,7 +304,7 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
     }
 
     /// Everything a joining client needs after a reset: `reset`, then `hello` and `history`.
-    private func publishReset(_ r: Run?) {
+    func publishReset(_ r: Run?) {
         guard let r else { return }
         let h = helloJSON(r)
         let all: [Outbox] = lock.withLock {
@@ -303,6 +327,7 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
         switch source {
         case .lake: input = try context.lakeDay(root: root, date: date)
         case .files(let fileRoot, _): input = fileRoot == root ? try context.replayDay(root: root, date: date).map { ($0.contract, $0.coverage, $0.records) } : nil
+        case .live: input = nil  // the live thread makes its own runs
         }
         guard let d = input, !d.contract.isEmpty else {
             throw PipelineError("no selected contract of \(root) on \(date) in the \(source.isLake ? "lake" : "replayed files")", file: nil,
@@ -311,15 +336,20 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
         let prior = try context.priorFromLake(root: root, date: date, contract: d.contract)
         let day = ReplayDay(setup: try context.engineSetup(root: root, date: date, contract: d.contract, coverage: d.coverage, prior: prior),
                             records: d.records)
-        let first = day.records.first?.tsRecv ?? day.setup.coverage.lowerBound
+        return try makeRun(day, first: day.records.first?.tsRecv ?? day.setup.coverage.lowerBound, end: day.records.last?.tsRecv)
+    }
+
+    /// A fresh run of `day` whose first record is at `first`, the history cleared.
+    func makeRun(_ day: ReplayDay, first: UnixNanos, end: UnixNanos?) throws -> Run {
         let bucket = settings.bucketNs
         let start = UnixNanos(rawValue: (first.rawValue / bucket + 1) * bucket)
-        let precedents = try book(root)
+        let precedents = try book(day.setup.root)
         let r = Run(day: day, engine: Engine(day.setup, precedents: precedents), nextColumn: start, book: precedents)
         lock.withLock {
             columns = []; windowFrames = []; levelFrames = []; triggerFrames = []
-            status = Status(symbol: root, date: date.description, contract: day.setup.contract, clock: first, start: first,
-                            end: day.records.last?.tsRecv ?? first, ended: false, error: nil)
+            let live = status.live, records = status.records, gaps = status.gaps
+            status = Status(symbol: day.setup.root, date: day.setup.date.description, contract: day.setup.contract, clock: first, start: first,
+                            end: end ?? first, ended: false, error: nil, live: live, records: records, gaps: gaps)
         }
         return r
     }
@@ -335,7 +365,7 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
             ("utc_offset_s", String(s.clock.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(st.start.rawValue) / 1e9)))),
             ("start", String(st.start.rawValue)), ("end", String(st.end.rawValue)), ("clock", String(r.nextColumn.rawValue)),
             ("playing", on ? "true" : "false"), ("speed", "\(x)"), ("ended", r.ended ? "true" : "false"),
-            ("levels", JSONText.array(s.levels.map { JSONText.quoted($0.rawValue) })),
+            ("levels", JSONText.array(s.levels.map { JSONText.quoted($0.rawValue) })), ("live", source.isLive ? "true" : "false"),
         ])
     }
 
@@ -348,42 +378,61 @@ public final class ReplayHub: @unchecked Sendable {  // shared state is guarded 
         if r.index < records.count && records[r.index].tsRecv < r.nextColumn {
             let m = records[r.index]
             r.index += 1
-            events = r.engine.apply(m)
-            if m.action == .trade && m.price.isDefined {
-                r.trades.append((m.price.rawValue, m.size, m.side.rawValue))
-            }
+            events = apply(m, to: &r)
         } else if r.index >= records.count && r.nextColumn > r.day.setup.coverage.upperBound {
             events = r.engine.finish(at: r.day.setup.coverage.upperBound)
             r.ended = true
             lock.withLock { status.ended = true }
         } else {
-            let t = r.nextColumn
-            let column = columnJSON(r, at: t)
-            r.trades.removeAll(keepingCapacity: true)
-            r.nextColumn = UnixNanos(rawValue: t.rawValue + settings.bucketNs)
-            events = r.engine.advance(to: t)
-            lock.withLock { status.clock = t }
-            metrics.replayClock.set(Double(t.rawValue) / 1e9)
-            // A published column carries the wall clock at which it left the replay (`wall`, UTC ns), for latency.
-            if publish { broadcast(Frame(String(column.dropLast()) + ",\"wall\":\(wallNanos())}", droppable: true)) } else { remember(column, kind: "column") }
+            events = closeColumn(&r, publish: publish)
         }
+        let fired = publishEvents(events, r, publish: publish)
+        if r.ended && publish { broadcastState() }
+        return fired
+    }
+
+    /// The record through the engine (its trade kept for the column's trades).
+    func apply(_ m: MBOMsg, to r: inout Run) -> [EngineEvent] {
+        if m.action == .trade && m.price.isDefined {
+            r.trades.append((m.price.rawValue, m.size, m.side.rawValue))
+        }
+        return r.engine.apply(m)
+    }
+
+    /// The column ending at `r.nextColumn` (published, or only kept as history), then the engine's
+    /// clock moved to that moment.
+    func closeColumn(_ r: inout Run, publish: Bool) -> [EngineEvent] {
+        let t = r.nextColumn
+        let column = columnJSON(r, at: t)
+        r.trades.removeAll(keepingCapacity: true)
+        r.nextColumn = UnixNanos(rawValue: t.rawValue + settings.bucketNs)
+        let events = r.engine.advance(to: t)
+        lock.withLock { status.clock = t }
+        metrics.replayClock.set(Double(t.rawValue) / 1e9)
+        // A published column carries the wall clock at which it left the replay (`wall`, UTC ns), for latency.
+        if publish { broadcast(Frame(String(column.dropLast()) + ",\"wall\":\(wallNanos())}", droppable: true)) } else { remember(column, kind: "column") }
+        return events
+    }
+
+    /// The engine's events as frames; true when a trigger fired.
+    func publishEvents(_ events: [EngineEvent], _ r: Run, publish: Bool) -> Bool {
         var fired = false
         for e in events {
             guard let text = frame(e, r) else { continue }
             if case .trigger = e { fired = true }
             if publish { broadcast(Frame(text)) } else { remember(text, kind: e.kind) }
         }
-        if r.ended && publish { broadcastState() }
         return fired
     }
 
-    private func remember(_ text: String, kind: String) {
+    func remember(_ text: String, kind: String) {
         lock.withLock {
             switch kind {
             case "column": append(&columns, text, max: settings.historyColumns)
             case "level": levelFrames.append(text)
             case "window": append(&windowFrames, text, max: settings.historyWindows)
             case "trigger", "outcome": triggerFrames.append(text)
+            case "gap", "notice": append(&feedFrames, text, max: 1000)
             default: break
             }
         }

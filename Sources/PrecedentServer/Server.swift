@@ -168,6 +168,9 @@ public enum ViewServer {
     /// load (symbol, date[, time]).
     static func control(_ hub: ReplayHub, api: LakeAPI, _ p: APIParameters) throws {
         let action = try p.required("action")
+        if hub.isLive {
+            throw APIError(409, "the view follows a live feed: it cannot be paused, sped up, moved or reloaded (replay the recorded lake for that)")
+        }
         switch action {
         case "play": hub.setPlaying(true)
         case "pause": hub.setPlaying(false)

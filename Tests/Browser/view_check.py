@@ -1,18 +1,22 @@
 """The page of `precedent serve` in real headless Chromium, checked against the server's API and
 `precedent query --json`.
 
-Usage: view_check.py URL PRECEDENT LAKE CONFIG SCREENSHOT
+Usage: view_check.py URL PRECEDENT LAKE CONFIG SCREENSHOT [--at HH:MM:SS | --live]
 
 The server replays the AMZN day from 12:25 (its morning already run through the engine). The
-script pauses the replay, then checks that
+script pauses the replay (with --at, then moves it to that time; with --live, the server follows a
+live feed that has gone quiet, which cannot be paused), then checks that
   - the page loads and runs without console errors;
   - the heatmap has a coloured pixel exactly on the price rows where /api/columns reports resting
     size in that column and the background colour on the others (every row of 30 sampled columns;
     rows and columns placed by the mapping docs/API.md states, computed here from the API's data);
   - each level of /api/levels inside the visible range is drawn on its row of the overlay;
   - clicking a trigger shows the counts `precedent query --json` gives for that moment;
-and writes a screenshot. Prints one JSON line of findings; exits 1 on any failure.
+and writes a screenshot. Prints one JSON line of findings, with `page`: what the page holds (a
+digest of its columns, its levels, triggers and last window), for comparing two servers; exits 1 on
+any failure.
 """
+import hashlib
 import json
 import subprocess
 import sys
@@ -33,6 +37,8 @@ def api(url, path, method="GET"):
 
 def main():
     url, binary, lake, config, shot = sys.argv[1:6]
+    live = "--live" in sys.argv[6:]
+    at = sys.argv[sys.argv.index("--at") + 1] if "--at" in sys.argv[6:] else None
     failures, findings = [], {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
@@ -42,7 +48,13 @@ def main():
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(url)
         page.wait_for_function("window.precedentView && precedentView.columns.length >= 300", timeout=120_000)
-        api(url, "/api/replay?action=pause", "POST")
+        if not live:
+            api(url, "/api/replay?action=pause", "POST")
+            if at:
+                api(url, f"/api/replay?action=seek&time={at}", "POST")
+                page.wait_for_function(f"precedentView.columns.length > 0 && precedentView.meta && "
+                                       f"localTime(precedentView.columns[precedentView.columns.length - 1].t) === '{at}'",
+                                       timeout=120_000)
         # Let the last frames arrive and the page redraw.
         page.wait_for_timeout(1500)
         state = api(url, "/api/replay")
@@ -141,6 +153,23 @@ def main():
                 if shown != want or eligible != expected["eligible_precedents"]:
                     failures.append(f"trigger {t['id']}: page shows {shown} of {eligible}, query --json {want} of {expected['eligible_precedents']}")
 
+        # --- what the page holds, for comparing servers (the columns without their wall-clock stamp)
+        columns = page.evaluate("JSON.stringify(precedentView.columns.map(c => { const { wall, ...rest } = c; return rest; }))")
+        findings["page"] = {
+            "columns": len(page_ts), "first": page_ts[:1], "last": page_ts[-1:],
+            "columns_sha256": hashlib.sha256(columns.encode()).hexdigest(),
+            "levels": page.evaluate("Object.values(precedentView.levels).map(l => [l.level_id, l.price]).sort()"),
+            "triggers": page.evaluate("precedentView.triggers.map(t => [t.id, t.label || null, t.answer ? t.answer.eligible_precedents : null])"),
+            "last_window": page.evaluate("precedentView.lastWindow && precedentView.lastWindow.window_index"),
+        }
+        if live:  # the gap log is shown, the replay controls are not
+            findings["gaps"] = page.evaluate("document.getElementById('gaps').hidden ? [] : "
+                                             "Array.from(document.querySelectorAll('#gaplist div')).map(d => d.textContent)")
+            shown = page.evaluate("Array.from(document.querySelectorAll('.replay')).filter(e => e.offsetParent !== null).length")
+            if shown:
+                failures.append(f"live: {shown} replay controls visible")
+            if not page.evaluate("!document.getElementById('livebadge').hidden"):
+                failures.append("live: no live badge")
         page.screenshot(path=shot)
         findings["console_errors"] = errors
         if errors:

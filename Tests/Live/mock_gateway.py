@@ -14,6 +14,7 @@ Scenarios for the tests apply to the first session only (a reconnection is serve
   --error-after N        send an error record (--error-code, --error-text) after N records, then
                          close if the code is fatal
   --slow-reader-after N  send a slow-reader warning after N records
+A session serves the records with ts_event before --until (UTC ns; default: all), then heartbeats.
 
 Prints `PORT <n>` on stdout once listening. Every session is logged to --log as JSON lines
 (the authentication line is logged without its response).
@@ -137,7 +138,7 @@ class Session:
                                               self.server.mappings[iid], 0, 2**64 - 1))
         await self.send(bytes(out))
         out = bytearray()
-        records = [b for ts, b in self.server.records if start is None or ts >= start]
+        records = [b for ts, b in self.server.records if (start is None or ts >= start) and (a.until is None or ts < a.until)]
         self.log(event="serving", records=len(records), start=start)
         pace = a.pace
         t0 = time.monotonic()
@@ -228,6 +229,7 @@ async def main():
     p.add_argument("--error-code", type=int, default=6)
     p.add_argument("--error-text", default="Internal error")
     p.add_argument("--slow-reader-after", type=int)
+    p.add_argument("--until", type=int, help="serve only records with ts_event before this (UTC ns)")
     args = p.parse_args()
     server = Server(args)
     srv = await asyncio.start_server(server.handle, "127.0.0.1", args.port)

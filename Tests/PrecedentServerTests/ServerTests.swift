@@ -282,10 +282,11 @@ final class AnswerList: @unchecked Sendable {
 }
 
 /// Starts `precedent serve args` on a free port; returns the process and its base URL.
-func startServe(_ args: [String]) throws -> (Process, String) {
+func startServe(_ args: [String], environment: [String: String] = [:]) throws -> (Process, String) {
     let p = Process()
     p.executableURL = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent")
     p.arguments = ["serve", "--lake", ServedLake.path, "--config", ServedLake.configPath, "--port", "0"] + args
+    if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let err = Pipe()
     p.standardError = err
     p.standardOutput = FileHandle.nullDevice
@@ -307,24 +308,31 @@ func startServe(_ args: [String]) throws -> (Process, String) {
     @Test func thePageDrawsWhatTheAPIReports() throws {
         let (server, url) = try startServe(["--symbol", "AMZN", "--date", "2012-06-21", "--time", "12:25", "--speed", "20"])
         defer { server.interrupt(); server.waitUntilExit() }
-        let artifacts = Fixtures.repositoryRoot.appendingPathComponent(".build/artifacts")
-        try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", Fixtures.repositoryRoot.appendingPathComponent("Tests/Browser/view_check.py").path, url,
-                       Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent").path, ServedLake.path, ServedLake.configPath,
-                       artifacts.appendingPathComponent("serve-view.png").path]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(o)\(e)")
-        let findings = try #require(JSONSerialization.jsonObject(with: Data(o.utf8)) as? [String: Any], "\(o)\(e)")
-        #expect((findings["failures"] as? [Any])?.isEmpty == true, "\(o)")
-        print("browser check: \(o)")
+        _ = try viewCheck(url, shot: "serve-view.png")
     }
+}
+
+/// Runs Tests/Browser/view_check.py on the server at `url` (extra arguments: `--live`, `--at T`),
+/// expects it to pass, and returns its findings; the screenshot goes to .build/artifacts/`shot`.
+func viewCheck(_ url: String, _ extra: [String] = [], shot: String) throws -> [String: Any] {
+    let artifacts = Fixtures.repositoryRoot.appendingPathComponent(".build/artifacts")
+    try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", Fixtures.repositoryRoot.appendingPathComponent("Tests/Browser/view_check.py").path, url,
+                   Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent").path, ServedLake.path, ServedLake.configPath,
+                   artifacts.appendingPathComponent(shot).path] + extra
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out; p.standardError = err
+    try p.run()
+    let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0, "\(o)\(e)")
+    let findings = try #require(JSONSerialization.jsonObject(with: Data(o.utf8)) as? [String: Any], "\(o)\(e)")
+    #expect((findings["failures"] as? [Any])?.isEmpty == true, "\(o)")
+    print("browser check (\(shot)): \(o)")
+    return findings
 }
 
 @Suite(.serialized) struct ServeFilesTests {
