@@ -114,7 +114,7 @@ let package = Package(
             name: "precedent-bench",
             dependencies: [
                 "PrecedentCLI", "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLake", "PrecedentFeatures",
-                "PrecedentPipeline", "PrecedentSetups", "PrecedentRetrieval", "PrecedentBars", "PrecedentEngine",
+                "PrecedentPipeline", "PrecedentSetups", "PrecedentRetrieval", "PrecedentBars", "PrecedentEngine", "PrecedentLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/precedent-bench"),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the readers of outside files with libFuzzer and AddressSanitizer (docs/FUZZING.md).
 #
-#   bash scripts/fuzz.sh dbn|parquet|text|live [SECONDS] [libFuzzer flags…]
+#   bash scripts/fuzz.sh dbn|parquet|text|live|all [SECONDS] [libFuzzer flags…]
 #
 # Builds Fuzz/ (a package beside the main one), seeds a corpus from the sample data (DBN: the
 # first 16 KiB of every sample file, decompressed; Parquet: the small files of out/lake, which
@@ -9,13 +9,21 @@
 # settlement and LOBSTER samples, the 1-minute OHLCV sample as Databento JSON, the user tables
 # in the shapes docs/BARS.md gives), and runs the target for SECONDS (default 300) on one core,
 # keeping going after a crash. Corpus and crashing inputs go under .fuzz/ (not committed); a crash is
-# replayed with `bash scripts/fuzz.sh TARGET 0 .fuzz/TARGET/crashes/crash-…`.
+# replayed with `bash scripts/fuzz.sh TARGET 0 .fuzz/TARGET/crashes/crash-…`. The run exits 1 when it
+# found a new crashing, timing-out or out-of-memory input. `all` runs every target in turn for
+# SECONDS each (the test command does, for 60 s each).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target="${1:?usage: scripts/fuzz.sh dbn|parquet|text|live [SECONDS] [libFuzzer flags…]}"
+target="${1:?usage: scripts/fuzz.sh dbn|parquet|text|live|all [SECONDS] [libFuzzer flags…]}"
 seconds="${2:-300}"
 shift $(( $# >= 2 ? 2 : 1 ))
-case "$target" in dbn|parquet|text|live) ;; *) echo "fuzz: target is dbn, parquet, text or live, not '$target'" >&2; exit 2 ;; esac
+if [ "$target" = all ]; then
+  failed=""
+  for t in dbn parquet text live; do bash "$0" "$t" "$seconds" "$@" || failed="$failed $t"; done
+  [ -z "$failed" ] || { echo "fuzz: failed:$failed" >&2; exit 1; }
+  exit 0
+fi
+case "$target" in dbn|parquet|text|live) ;; *) echo "fuzz: target is dbn, parquet, text, live or all, not '$target'" >&2; exit 2 ;; esac
 DATA="${PRECEDENT_DATA:-../shared/data}"
 
 # -sanitize=fuzzer would link libFuzzer's own main; SwiftPM gives executables theirs, so the
@@ -58,9 +66,11 @@ if [ -z "$(ls -A "$work/corpus")" ]; then
       head -30 "$DATA/lobster/AMZN_2012-06-21_34200000_57600000_orderbook_1.csv"; } | seed 7 lobster
     # Databento JSON bars: the real 1-minute OHLCV sample printed by `precedent dbn cat`, in
     # Databento's JSON shape (nested header, numbers as strings; raw and pretty).
-    [ -x .build/release/precedent ] || swift build -c release --product precedent
+    P=.build/release/precedent
+    [ -x "$P" ] || P=.build/debug/precedent
+    [ -x "$P" ] || { swift build -c release --product precedent; P=.build/release/precedent; }
     for pretty in 0 1; do
-      .build/release/precedent dbn cat "$DATA/dbn/cme/futures_ohlcv-1m_2024-07-01T23-40_2024-07-02T00-10.dbn.zst" --limit 12 \
+      "$P" dbn cat "$DATA/dbn/cme/futures_ohlcv-1m_2024-07-01T23-40_2024-07-02T00-10.dbn.zst" --limit 12 \
           $([ $pretty = 1 ] && echo --pretty) | python3 -c '
 import json, sys
 for line in sys.stdin:
@@ -74,17 +84,31 @@ for line in sys.stdin:
     printf 'date,score,flag\n2024-07-01,1.5,\n2024-07-02,-2,1\n' | seed 5 extra
     printf 'start,end,name,weight\n2020-03-01,2020-06-30,first,1.5\n2022-01-01,2022-12-31,second,1.0\n' | seed 6 regimes
   else
-    [ -d out/lake ] || { echo "fuzz: no out/lake to seed from: run scripts/demo.sh first" >&2; exit 1; }
-    find out/lake -name '*.parquet' -size -48k | sort | head -40 | while IFS= read -r f; do
+    lake=out/lake
+    if [ ! -d "$lake" ]; then
+      # No demo lake (a fresh clone, CI): the AMZN sample day through the pipeline into .fuzz/lake.
+      lake=.fuzz/lake
+      P=.build/release/precedent
+      [ -x "$P" ] || P=.build/debug/precedent
+      [ -x "$P" ] || { swift build -c release --product precedent; P=.build/release/precedent; }
+      amzn="$lake/raw/source=lobster/product_type=equity/symbol=AMZN/table=market_by_order_dbn"
+      mkdir -p "$amzn"
+      [ -f "$amzn/amzn-20120621.mbo.dbn.zst" ] || "$P" import lobster --symbol AMZN --date 2012-06-21 --out "$amzn/amzn-20120621.mbo.dbn.zst" \
+        --message "$DATA"/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv \
+        --orderbook "$DATA"/lobster/AMZN_2012-06-21_34200000_57600000_orderbook_1.csv > /dev/null
+      "$P" run --layer all --symbol AMZN --lake "$lake" --config config/sample.yaml --quiet > /dev/null
+    fi
+    find "$lake" -name '*.parquet' -size -48k | sort | head -40 | while IFS= read -r f; do
       cp "$f" "$work/corpus/$(printf '%s' "$f" | sha1sum | cut -c1-12).parquet"
     done
     # What the lake does not write itself: the same rows from pyarrow with other codecs, data
     # pages v2, PLAIN and DELTA_BINARY_PACKED pages (when pyarrow is installed, as the tests install it).
-    python3 - "$work/corpus" <<'PY' || echo "fuzz: pyarrow not available; seeding from out/lake only" >&2
+    python3 - "$work/corpus" "$lake" <<'PY' || echo "fuzz: pyarrow not available; seeding from out/lake only" >&2
 import glob, sys
 import pyarrow.parquet as pq
-files = sorted(glob.glob("out/lake/silver/**/table=levels/**/*.parquet", recursive=True))[:1] \
-      + sorted(glob.glob("out/lake/bronze/**/*.parquet", recursive=True))[:1]
+lake = sys.argv[2]
+files = sorted(glob.glob(f"{lake}/silver/**/table=levels/**/*.parquet", recursive=True))[:1] \
+      + sorted(glob.glob(f"{lake}/bronze/**/*.parquet", recursive=True))[:1]
 for k, f in enumerate(files):
     t = pq.read_table(f).slice(0, 200)
     ints = [c for c in t.column_names if str(t.schema.field(c).type) in ("int32", "int64")]
@@ -102,5 +126,14 @@ fi
 # prints the stack itself.
 export SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"
 if [ "$seconds" = 0 ]; then exec "$binary" -runs=1 "$@"; fi
-exec "$binary" "$work/corpus" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=3000 -timeout=20 \
-  -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 -artifact_prefix="$work/crashes/" -print_final_stats=1 "$@"
+before=$(ls "$work/crashes" | wc -l)
+status=0
+"$binary" "$work/corpus" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=3000 -timeout=20 \
+  -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 -artifact_prefix="$work/crashes/" -print_final_stats=1 "$@" || status=$?
+found=$(( $(ls "$work/crashes" | wc -l) - before ))
+if [ "$found" -gt 0 ]; then
+  echo "fuzz: $target found $found new crashing, timing-out or out-of-memory input(s) in $work/crashes/;" \
+       "replay one with: bash scripts/fuzz.sh $target 0 $work/crashes/FILE" >&2
+  exit 1
+fi
+exit "$status"

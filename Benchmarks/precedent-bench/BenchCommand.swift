@@ -16,7 +16,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "precedent-bench",
         abstract: "Measure throughput on a real file (used by Benchmarks/*.py).",
-        subcommands: [DBNBench.self, BookBench.self, ParquetBench.self, PipelineBench.self, KNNBench.self, BarsBench.self, EngineBench.self])
+        subcommands: [DBNBench.self, BookBench.self, ParquetBench.self, PipelineBench.self, KNNBench.self, BarsBench.self, EngineBench.self, LiveBench.self])
 }
 
 struct BenchOptions: ParsableArguments {
