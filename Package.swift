@@ -100,12 +100,14 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        // Studies that check the features against published results (docs/STUDIES.md).
+        .target(name: "PrecedentStudies", dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentPipeline"]),
         .target(
             name: "PrecedentCLI",
             dependencies: [
                 "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLOBSTER", "PrecedentLake",
                 "PrecedentFeatures", "PrecedentPipeline", "PrecedentSetups", "PrecedentRetrieval", "PrecedentBars", "PrecedentWarehouse",
-                "PrecedentEngine", "PrecedentServer", "PrecedentLive",
+                "PrecedentEngine", "PrecedentServer", "PrecedentLive", "PrecedentStudies",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "precedent", dependencies: ["PrecedentCLI"]),
@@ -158,6 +160,9 @@ let package = Package(
         .testTarget(
             name: "PrecedentLiveTests",
             dependencies: ["PrecedentLive", "PrecedentDBN", "PrecedentCore", "PrecedentTestSupport"]),
+        .testTarget(
+            name: "PrecedentStudiesTests",
+            dependencies: ["PrecedentStudies", "PrecedentPipeline", "PrecedentLOBSTER", "PrecedentLake", "PrecedentCore", "PrecedentDBN", "PrecedentTestSupport"]),
         .testTarget(
             name: "PrecedentCLITests",
             dependencies: ["PrecedentCLI", "PrecedentCore", "PrecedentDBN", "PrecedentLake", "PrecedentTestSupport"]),

@@ -33,7 +33,7 @@ public struct PrecedentCommand: ParsableCommand {
             """,
         version: version,
         subcommands: [DBNCommand.self, BookCommand.self, ImportCommand.self, RunCommand.self, ReplayCommand.self, ServeCommand.self, LiveCommand.self, IndexCommand.self, QueryCommand.self,
-                      EvaluateCommand.self, BarsCommand.self, AuditCommand.self, ParquetCommand.self, LakeCommand.self]
+                      EvaluateCommand.self, StudyCommand.self, BarsCommand.self, AuditCommand.self, ParquetCommand.self, LakeCommand.self]
     )
 
     public init() {}
