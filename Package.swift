@@ -89,19 +89,19 @@ let package = Package(
         .target(
             name: "PrecedentLive",
             dependencies: ["PrecedentCore", "PrecedentDBN", .product(name: "Crypto", package: "swift-crypto")]),
+        // Studies that check the features against published results (docs/STUDIES.md), and the evaluation's report page.
+        .target(name: "PrecedentStudies", dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentSetups", "PrecedentPipeline"]),
         // `precedent serve`: the JSON API, the WebSocket stream of a replay and the page (docs/API.md).
         .target(
             name: "PrecedentServer",
             dependencies: [
                 "PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentLake", "PrecedentFeatures", "PrecedentSetups",
-                "PrecedentEngine", "PrecedentPipeline", "PrecedentLive",
+                "PrecedentEngine", "PrecedentPipeline", "PrecedentLive", "PrecedentStudies",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
-        // Studies that check the features against published results (docs/STUDIES.md).
-        .target(name: "PrecedentStudies", dependencies: ["PrecedentCore", "PrecedentDBN", "PrecedentBook", "PrecedentPipeline"]),
         .target(
             name: "PrecedentCLI",
             dependencies: [

@@ -19,6 +19,7 @@ struct ServeCommand: ParsableCommand {
             5-second features of the nearest level, replay controls, triggers and their precedents
               /ws             the stream the page draws (heatmap columns, levels, windows, triggers, outcomes)
               /api/…          symbols, levels, windows, triggers, query, setups/{id}, replay (docs/API.md)
+              /report         the walk-forward evaluation as a page (?symbol=ROOT, as precedent evaluate --html)
               /healthz, /metrics (Prometheus text format)
             The day comes from the lake (--symbol, --date; default: the first symbol and its first date) \
             or from DBN files outside it (--replay FILES… --symbol ROOT). The lake is only read and \

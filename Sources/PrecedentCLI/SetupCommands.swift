@@ -4,6 +4,7 @@ import PrecedentCore
 import PrecedentFeatures
 import PrecedentLake
 import PrecedentPipeline
+import PrecedentStudies
 import PrecedentSetups
 
 /// Options shared by the commands that read a lake.
@@ -202,6 +203,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Fewest eligible precedents for a setup to be scored.") var minimumPrecedents = 10
     @Flag(inversion: .prefixedNo, help: "Also evaluate placebo levels.") var placebo = true
     @Flag(help: "Print JSON.") var json = false
+    @Option(help: ArgumentHelp("Also write the report as a self-contained HTML page (SVG figures; the same page as precedent serve's /report).",
+                               valueName: "file")) var html: String?
     @OptionGroup var lake: LakeOptions
 
     func validate() throws {
@@ -220,6 +223,11 @@ struct EvaluateCommand: ParsableCommand {
                                     + "(it recomputes what the change affects)")
         }
         let groups = try queries.evaluate(root: symbol, dates: range, level: level, k: k, minimumPrecedents: minimumPrecedents, placebo: placebo)
+        if let html {
+            let page = EvaluationPage.html(groups, settings: .init(root: symbol, dates: dates ?? "all", k: k, minimumPrecedents: minimumPrecedents))
+            try page.write(toFile: html, atomically: true, encoding: .utf8)
+            printError("evaluate: wrote \(html)")
+        }
         if json { print(try jsonText(groups)); return }
         if groups.isEmpty { print("no labelled setups with vectors for \(symbol)\(dates.map { " in \($0)" } ?? ""): run precedent run --layer gold"); return }
         func f(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }

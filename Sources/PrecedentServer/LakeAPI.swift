@@ -4,6 +4,7 @@ import PrecedentDBN
 import PrecedentFeatures
 import PrecedentLake
 import PrecedentPipeline
+import PrecedentStudies
 import PrecedentSetups
 
 /// An answer of the JSON API: an HTTP status and a JSON body.
@@ -115,6 +116,24 @@ public final class LakeAPI: @unchecked Sendable {  // `cache` is guarded by `loc
     }
 
     // MARK: endpoints
+
+    /// `GET /report?symbol=ROOT[&level=KIND][&k=N][&minimum_precedents=N][&placebo=0]`: the walk-forward
+    /// evaluation page, as `precedent evaluate --html` writes it (over every date of the lake).
+    public func report(_ p: APIParameters) throws -> String {
+        let root = try symbol(p)
+        let level = try p["level"].map { _ in try self.level(p) }
+        func positive(_ name: String, _ fallback: Int) throws -> Int {
+            guard let s = p[name] else { return fallback }
+            guard let v = Int(s), v > 0, v <= 100_000 else { throw APIError(400, "\(name) must be a positive integer; got \(s)", parameter: name) }
+            return v
+        }
+        let k = try positive("k", self.k), minimum = try positive("minimum_precedents", 10)
+        let placebo = p["placebo"] != "0"
+        let differing = try context.mismatches(.triggers, root: root, dates: nil)
+        guard differing.isEmpty else { throw APIError(409, "the lake's triggers were built with other settings: \(differing.joined(separator: "; "))") }
+        let groups = try queries.evaluate(root: root, dates: nil, level: level, k: k, minimumPrecedents: minimum, placebo: placebo)
+        return EvaluationPage.html(groups, settings: .init(root: root, dates: "all", k: k, minimumPrecedents: minimum))
+    }
 
     /// Dates of `root` with a complete silver feature partition.
     public func dates(_ root: String) -> [CivilDate] {

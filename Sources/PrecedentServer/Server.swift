@@ -86,6 +86,13 @@ public enum ViewServer {
             return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                             body: .init(byteBuffer: ByteBuffer(string: Page.html)))
         }
+        router.get("/report") { request, _ in
+            let p = try params(request, ["symbol", "level", "k", "minimum_precedents", "placebo"])
+            let page: String
+            do { page = try api.report(p) } catch let e as APIError { throw JSONError(error: e) }
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(string: page)))
+        }
         router.get("/healthz") { _, _ in json(.ok("{\"status\":\"ok\"}")) }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics.text())))

@@ -36,6 +36,8 @@ public struct EvaluationReport: Sendable, Codable {
     public var skillInterval: [Double]?
     public var reliability: [Reliability]
     public var verdict: String
+    /// The setups' outcomes: how many of each (every outcome named, zeros included).
+    public var outcomes: [String: Int]
 }
 
 public enum Evaluation {
@@ -109,7 +111,8 @@ public enum Evaluation {
         return EvaluationReport(setups: setups.count, scored: rows.count, skippedTooFewPrecedents: skipped, k: k, kClipped: clipped,
                                 baseRateByConstruction: byConstruction, maxEligible: maxEligible, days: days.count,
                                 brierKNN: mean(sk.map(\.brier)), brierBase: mean(sb.map(\.brier)), rpsKNN: rpsK, rpsBase: rpsB,
-                                skill: skill, skillInterval: interval, reliability: reliability, verdict: verdict)
+                                skill: skill, skillInterval: interval, reliability: reliability, verdict: verdict,
+                                outcomes: Dictionary(uniqueKeysWithValues: Outcome.allCases.map { o in (o.rawValue, setups.filter { $0.outcome == o }.count) }))
     }
 }
 

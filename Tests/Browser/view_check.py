@@ -22,7 +22,7 @@ import subprocess
 import sys
 import urllib.request
 
-from playwright.sync_api import sync_playwright
+import chromium
 
 W, H = 900, 480
 BG = (13, 17, 23)
@@ -40,12 +40,7 @@ def main():
     live = "--live" in sys.argv[6:]
     at = sys.argv[sys.argv.index("--at") + 1] if "--at" in sys.argv[6:] else None
     failures, findings = [], {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
-        errors = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+    with chromium.page(1440, 900) as (page, errors):
         page.goto(url)
         page.wait_for_function("window.precedentView && precedentView.columns.length >= 300", timeout=120_000)
         if not live:
@@ -171,13 +166,7 @@ def main():
             if not page.evaluate("!document.getElementById('livebadge').hidden"):
                 failures.append("live: no live badge")
         page.screenshot(path=shot)
-        findings["console_errors"] = errors
-        if errors:
-            failures.append("console errors: " + "; ".join(errors[:5]))
-        browser.close()
-    findings["failures"] = failures
-    print(json.dumps(findings))
-    sys.exit(1 if failures else 0)
+    chromium.finish(findings, failures, errors)
 
 
 if __name__ == "__main__":

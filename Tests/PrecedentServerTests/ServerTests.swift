@@ -312,6 +312,44 @@ func startServe(_ args: [String], environment: [String: String] = [:]) throws ->
     }
 }
 
+/// The evaluation report (`precedent evaluate --html`) in headless Chromium against `precedent
+/// evaluate --json` (Tests/Browser/report_check.py), and `GET /report` of `precedent serve` is the
+/// same page.
+@Suite(.serialized) struct ReportTests {
+    @Test func evaluationReportShowsTheJSONsNumbers() throws {
+        let html = Oracle.temporaryPath("-report.html"), json = Oracle.temporaryPath("-evaluate.json")
+        defer { try? FileManager.default.removeItem(atPath: html); try? FileManager.default.removeItem(atPath: json) }
+        let evaluate = Process()
+        evaluate.executableURL = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent")
+        evaluate.arguments = ["evaluate", "--symbol", "AMZN", "--lake", ServedLake.path, "--config", ServedLake.configPath,
+                              "--k", "5", "--minimum-precedents", "5", "--html", html, "--json"]
+        FileManager.default.createFile(atPath: json, contents: nil)
+        evaluate.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: json))
+        try evaluate.run()
+        evaluate.waitUntilExit()
+        #expect(evaluate.terminationStatus == 0)
+
+        let artifacts = Fixtures.repositoryRoot.appendingPathComponent(".build/artifacts")
+        try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", Fixtures.repositoryRoot.appendingPathComponent("Tests/Browser/report_check.py").path, "file://" + html, json,
+                           artifacts.appendingPathComponent("evaluate-report.png").path]
+        let out = Pipe()
+        check.standardOutput = out
+        try check.run()
+        let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        check.waitUntilExit()
+        #expect(check.terminationStatus == 0, "\(o)")
+        print("report check: \(o)")
+
+        let (server, url) = try startServe(["--symbol", "AMZN", "--date", "2012-06-21", "--speed", "1"])
+        defer { server.interrupt(); server.waitUntilExit() }
+        let served = try String(contentsOf: URL(string: url + "report?symbol=AMZN&k=5&minimum_precedents=5")!, encoding: .utf8)
+        #expect(served == (try String(contentsOfFile: html, encoding: .utf8)))
+    }
+}
+
 /// Runs Tests/Browser/view_check.py on the server at `url` (extra arguments: `--live`, `--at T`),
 /// expects it to pass, and returns its findings; the screenshot goes to .build/artifacts/`shot`.
 func viewCheck(_ url: String, _ extra: [String] = [], shot: String) throws -> [String: Any] {
