@@ -50,6 +50,11 @@ $P index build --symbol ES --lake "$LAKE" --config config/sample.yaml
 $P index build --symbol AMZN --lake "$LAKE" --config config/sample.yaml
 echo "== walk-forward evaluation on the AMZN day (too few setups to conclude: it says so)"
 $P evaluate --symbol AMZN --lake "$LAKE" --config config/sample.yaml --level or_low --minimum-precedents 5 | head -12
+$P evaluate --symbol AMZN --lake "$LAKE" --config config/sample.yaml --k 5 --minimum-precedents 5 --html "$OUT/evaluate-amzn.html" > /dev/null
+echo "   (the whole evaluation as a page with figures: $OUT/evaluate-amzn.html)"
+echo "== the order-flow-imbalance study (Cont, Kukanov & Stoikov 2014) on the AMZN day: mid changes against OFI, docs/STUDIES.md"
+$P study ofi --symbol AMZN --lake "$LAKE" --config config/sample.yaml --html "$OUT/ofi-amzn.html" 2>/dev/null | tail -3
+echo "   (per window and with figures: $OUT/ofi-amzn.html)"
 echo "== query the lake with DuckDB: read_parquet('$LAKE/gold/*/*/table=triggers/*/*.parquet', hive_partitioning = true)"
 echo "== ES at 18:22:50 ET on trade date 2023-12-26: price approaches the opening-range high from above"
 $P query --symbol ES --date 2023-12-26 --time 18:22:50 --level or_high --lake "$LAKE" --config config/sample.yaml
