@@ -23,10 +23,26 @@ extension OrderBook {
         return LevelSummary(price: Price(rawValue: isAsk ? ~key : key), size: level.size, count: level.count)
     }
 
-    /// Best bid level. - Complexity: O(1).
-    public var bestBid: LevelSummary? { bids.keys.isEmpty ? nil : summary(bids, bids.keys.count - 1, isAsk: false) }
+    /// Best bid level. - Complexity: O(1). Inlinable: the per-record callers (the level-vacuum
+    /// engine's best-quote tracking) read the two fields in place instead of calling through a copy
+    /// of the book.
+    @inlinable public var bestBid: LevelSummary? {
+        @inline(__always) get {
+            let n = bids.keys.count
+            guard n > 0 else { return nil }
+            let level = levels[Int(bids.slots[n - 1])]
+            return LevelSummary(price: Price(rawValue: bids.keys[n - 1]), size: level.size, count: level.count)
+        }
+    }
     /// Best ask level. - Complexity: O(1).
-    public var bestAsk: LevelSummary? { asks.keys.isEmpty ? nil : summary(asks, asks.keys.count - 1, isAsk: true) }
+    @inlinable public var bestAsk: LevelSummary? {
+        @inline(__always) get {
+            let n = asks.keys.count
+            guard n > 0 else { return nil }
+            let level = levels[Int(asks.slots[n - 1])]
+            return LevelSummary(price: Price(rawValue: ~asks.keys[n - 1]), size: level.size, count: level.count)
+        }
+    }
     /// True when the best bid is at or above the best ask (pre-open, auctions).
     public var isCrossed: Bool {
         guard let b = bestBid, let a = bestAsk else { return false }

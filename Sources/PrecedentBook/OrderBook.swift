@@ -27,9 +27,9 @@ public struct OrderBook: Sendable {
         var next: Int32
     }
 
-    struct Level: Sendable {
-        var size: UInt64
-        var count: UInt32
+    @usableFromInline struct Level: Sendable {
+        @usableFromInline var size: UInt64
+        @usableFromInline var count: UInt32
         var head: Int32
         var tail: Int32
         /// The level's price key (see `OrderBook.key`).
@@ -37,9 +37,9 @@ public struct OrderBook: Sendable {
     }
 
     /// One side: `keys[i]` ↔ level slot `slots[i]`, keys ascending, best level last.
-    struct Ladder: Sendable {
-        var keys: ContiguousArray<Int64> = []
-        var slots: ContiguousArray<Int32> = []
+    @usableFromInline struct Ladder: Sendable {
+        @usableFromInline var keys: ContiguousArray<Int64> = []
+        @usableFromInline var slots: ContiguousArray<Int32> = []
         var byKey = HashIndex(capacity: 256)
 
         /// Index of the first key ≥ `key` (the top of the book checked first).
@@ -63,11 +63,11 @@ public struct OrderBook: Sendable {
 
     var nodes: ContiguousArray<Node> = []
     var freeHead: Int32 = OrderBook.none
-    var levels: ContiguousArray<Level> = []
+    @usableFromInline var levels: ContiguousArray<Level> = []
     var freeLevel: Int32 = OrderBook.none
     var index = HashIndex(capacity: 8192)
-    var bids = Ladder()
-    var asks = Ladder()
+    @usableFromInline var bids = Ladder()
+    @usableFromInline var asks = Ladder()
     /// Fills (`F`) seen in the current event, by order id, not yet matched to a size decrease.
     var pendingFills: ContiguousArray<(orderID: UInt64, quantity: UInt32)> = []
     /// Inside a run of `F_SNAPSHOT` records.

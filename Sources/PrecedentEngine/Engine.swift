@@ -180,7 +180,7 @@ public struct Engine {
         out += labels.advance(to: ts).map { .outcome($0) }
         nextDue = min(vacuum.nextBoundary, pendingLevels.first?.knownAt ?? UnixNanos(rawValue: .max), labels.nextDue)
         // In time order; events of one moment keep their order (a window before the triggers it fires).
-        guard out.count > 1 else { return out }
+        guard out.count > 1, !zip(out, out.dropFirst()).allSatisfy({ $0.ts <= $1.ts }) else { return out }
         return out.enumerated().sorted { ($0.element.ts, $0.offset) < ($1.element.ts, $1.offset) }.map(\.element)
     }
 
@@ -218,7 +218,8 @@ public struct Engine {
             while j < rows.count && rows[j].window == rows[i].window { j += 1 }
             out.append(.window(WindowRows(index: rows[i].window, start: rows[i].windowStart, end: rows[i].windowEnd,
                                           rows: i == 0 && j == rows.count ? rows : Array(rows[i..<j]), levels: vacuum.levels)))
-            for r in rows[i..<j] {
+            for ri in i..<j {  // by index: iterating a slice copied every row
+                let r = rows[ri]
                 let level = vacuum.levels[r.level]
                 for t in triggers.add(levelID: level.id, slot: r.level, levelPrice: level.price, window: r.window, start: r.windowStart.rawValue,
                                       end: r.windowEnd.rawValue, xMid: xMid.value(r, levelPrice: level.price, tick: setup.tick),

@@ -1,3 +1,4 @@
+import Synchronization
 import PrecedentCore
 import PrecedentFeatures
 
@@ -22,6 +23,8 @@ public struct TriggerTracker: Sendable {
     /// The values a row gives, in this order: the up-frame mid offset, then every feature in both frames.
     public let columns: [String]
     let extractors: [SilverValue]
+    /// Per frame (`u`, `f`), the indices into `columns` of that frame's features: a vector reads only those.
+    let frameColumns: [String: [Int]]
 
     struct LevelState: Sendable {
         /// The last `keep` rows as a ring: slot `n % keep` holds row n.
@@ -44,16 +47,38 @@ public struct TriggerTracker: Sendable {
         var seen = Set<String>()
         columns = (["u_x_mid"] + Direction.allCases.flatMap { d in features.features.map { "\(d.frame)_\($0)" } })
             .filter { seen.insert($0).inserted }
-        extractors = columns.map { name in
+        extractors = Self.extractors(columns)
+        let names = columns
+        frameColumns = Dictionary(uniqueKeysWithValues: Direction.allCases.map { d in
+            (d.frame, features.features.compactMap { names.firstIndex(of: "\(d.frame)_\($0)") })
+        })
+    }
+
+    /// The silver values of `columns`, parsed once per list of names (an engine is made per trade date).
+    static func extractors(_ columns: [String]) -> [SilverValue] {
+        let key = columns.joined(separator: ",")
+        if let known = parsed.withLock({ $0[key] }) { return known }
+        let values = columns.map { name in
             guard let v = SilverValue(name: name) else { preconditionFailure("feature \(name) is not a silver column (FeatureList.load checks)") }
             return v
         }
+        parsed.withLock { $0[key] = values }
+        return values
     }
+    private static let parsed = Mutex<[String: [SilverValue]]>([:])
 
     func values(_ row: Row) -> [Double?] {
         switch row {
         case .values(let v): return v
         case .window(let r, let price): return extractors.map { $0.value(r, levelPrice: price, tick: tick) }
+        }
+    }
+
+    /// The values of the columns at `indices` only.
+    func values(_ row: Row, _ indices: [Int]) -> [Double?] {
+        switch row {
+        case .values(let v): return indices.map { v[$0] }
+        case .window(let r, let price): return indices.map { extractors[$0].value(r, levelPrice: price, tick: tick) }
         }
     }
 
@@ -118,9 +143,10 @@ public struct TriggerTracker: Sendable {
             (vector, why) = (nil, "needs \(FeatureList.history) earlier windows, has \(n)")
         } else {
             let order = (0..<keep).map { (state.count + $0) % keep }  // oldest first
-            let rows = order.map { values(state.rows[$0]) }
+            let wanted = frameColumns[from.frame] ?? []  // the vector reads the trigger's frame only
+            let rows = order.map { values(state.rows[$0], wanted) }
             var cols: [String: [Double?]] = [:]
-            for (j, c) in columns.enumerated() { cols[c] = rows.map { $0[j] } }
+            for (j, c) in wanted.enumerated() { cols[columns[c]] = rows.map { $0[j] } }
             let recent = LevelSeries(levelID: levelID, levelPrice: levelPrice, windowIndex: order.map { state.window[$0] },
                                      windowStart: order.map { state.start[$0] }, windowEnd: order.map { state.end[$0] }, columns: cols)
             (vector, why) = TriggerDetector.vector(recent, row: keep - 1, frame: from.frame, features: features)

@@ -46,6 +46,9 @@ def main():
         if not live:
             api(url, "/api/replay?action=pause", "POST")
             if at:
+                # Forget the columns drawn so far: the page may already end at `at` (a replay started
+                # there), and the seek's reset and history — which may take a while — must be what is checked.
+                page.evaluate("precedentView.columns = []")
                 api(url, f"/api/replay?action=seek&time={at}", "POST")
                 page.wait_for_function(f"precedentView.columns.length > 0 && precedentView.meta && "
                                        f"localTime(precedentView.columns[precedentView.columns.length - 1].t) === '{at}'",
