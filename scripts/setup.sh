@@ -5,7 +5,8 @@
 #   PyPI:   the reference implementations the tests compare with: databento-dbn, numpy, pyarrow, duckdb, fastavro, faiss-cpu;
 #           playwright (drives the system chromium: its own browser download is not used);
 #           databento (its live gateway classes and challenge function build the mock gateway, and its
-#           official Live client checks that mock; installed without its pin on an older databento-dbn)
+#           official Live client checks that mock; installed without its pin on an older databento-dbn);
+#           ray (cluster/ray_run.py, the driver that runs the pipeline on a Ray cluster, and its test)
 set -euo pipefail
 
 SUDO=""
@@ -30,6 +31,11 @@ if ! python3 -c 'import databento.live.gateway, databento.common.cram, zstandard
   echo "setup: installing the databento client (the live tests' mock gateway and its check)"
   python3 -m pip install -q --disable-pip-version-check --no-deps "databento==0.88.0"
   python3 -m pip install -q --disable-pip-version-check zstandard "aiohttp>=3.8.3,<4" requests "certifi>=2026.10.19"
+fi
+
+if ! python3 -c 'import ray' >/dev/null 2>&1; then
+  echo "setup: installing Ray (cluster/ray_run.py and its test)"
+  python3 -m pip install -q --disable-pip-version-check "ray==2.60.0"
 fi
 
 command -v swift >/dev/null || { echo "setup: swift 6 is not on PATH (expected under /opt/swift)" >&2; exit 1; }

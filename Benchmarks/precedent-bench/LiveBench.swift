@@ -284,8 +284,10 @@ final class BenchGateway: @unchecked Sendable {  // `sentTimes` is written by th
         thread.start()
     }
 
-    /// Waits for the session to end and releases the socket.
+    /// Waits for the session to end and releases the socket (a client that never connected: the
+    /// listener's shutdown wakes the waiting accept).
     func finish() {
+        shutdown(listener, Int32(SHUT_RDWR))
         done.wait()
         close(listener)
     }

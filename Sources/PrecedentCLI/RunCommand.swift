@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PrecedentCore
+import PrecedentDBN
 import PrecedentFeatures
 import PrecedentLake
 import PrecedentPipeline
@@ -25,7 +26,10 @@ struct RunCommand: ParsableCommand {
               pressure   → gold/…/table=pressure: depth and flows above/below each level per window
 
             A partition whose _SUCCESS exists is skipped unless --overwrite; a failed partition is \
-            reported and the others go on (exit status 1 if any failed). Same inputs and configuration \
+            reported and the others go on. Exit status: 0 when nothing failed; 75 when every failure \
+            was transient (an I/O error, a full disk, a file taken away: a retry may succeed); 1 when a \
+            failure was permanent (damaged or missing input, a bug: a retry fails the same way); 2 for a \
+            bad configuration or lake. Same inputs and configuration \
             give byte-identical Parquet files. Configuration: built-in defaults (see --print-config), \
             overridden by a YAML --config file.
 
@@ -50,6 +54,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the JSON run report to this file.", valueName: "file")) var report: String?
     @Flag(help: "Print the effective configuration (defaults plus --config) as YAML and exit.") var printConfig = false
     @Flag(help: "No progress lines on standard error.") var quiet = false
+    @Flag(help: "List the work instead of doing it: per root and trade date, the stages of --layer whose partition is missing or stale (with --json: one JSON object; what cluster/ray_run.py reads).")
+    var listWork = false
 
     func validate() throws {
         guard ["bronze", "silver", "gold", "all"].contains(layer) else { throw ValidationError("--layer must be bronze, silver, gold or all") }
@@ -58,6 +64,43 @@ struct RunCommand: ParsableCommand {
         if let dates { _ = try Self.parseDates(dates) }
         if let shard { _ = try Self.parseShard(shard) }
     }
+
+    /// `--list-work`: each (root, trade date) with the stages still to do.
+    func printWork(context: PipelineContext, options: RunOptions, root: String) throws {
+        let runner = PipelineRunner(context: context, options: options)
+        var items: [(symbol: String, date: CivilDate, todo: [(String, String)])] = []
+        for symbol in options.roots {
+            for date in runner.dates(symbol) {
+                var todo: [(String, String)] = []
+                for stage in options.stages {
+                    let kind = Stage(rawValue: stage.name)!
+                    let key = context.key(kind.output, symbol, date)
+                    if options.overwrite || !context.lake.isComplete(key) {
+                        todo.append((stage.name, options.overwrite ? "overwrite" : "missing"))
+                    } else if let why = try? context.staleness(kind, root: symbol, date: date) {
+                        todo.append((stage.name, why))
+                    }
+                }
+                items.append((symbol, date, todo))
+            }
+        }
+        if json {
+            print(JSONText.object([
+                ("lake", JSONText.quoted(root)), ("layer", JSONText.quoted(layer)),
+                ("work", JSONText.array(items.map { i in
+                    JSONText.object([("symbol", JSONText.quoted(i.symbol)), ("date", JSONText.quoted(i.date.description)),
+                                     ("todo", JSONText.array(i.todo.map { JSONText.object([("stage", JSONText.quoted($0.0)), ("why", JSONText.quoted($0.1))]) }))])
+                })),
+            ]))
+        } else {
+            for i in items {
+                print("\(i.symbol) \(i.date): " + (i.todo.isEmpty ? "complete" : i.todo.map { "\($0.0) (\($0.1))" }.joined(separator: ", ")))
+            }
+        }
+    }
+
+    /// Exit status when every failed partition failed for a transient reason (EX_TEMPFAIL).
+    static let transientFailure: Int32 = 75
 
     static func parseDates(_ text: String) throws -> ClosedRange<CivilDate> {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
@@ -107,6 +150,10 @@ struct RunCommand: ParsableCommand {
             printError("precedent run: note: no raw MBO files for \(s) under \(root)/raw/source=*/product_type=\(spec.productType)/symbol=\(s)/ "
                 + "(bronze has nothing to do; later stages use what bronze already holds)")
         }
+        if listWork {
+            try printWork(context: context, options: options, root: root)
+            return
+        }
         let toStandardError: @Sendable (String) -> Void = { @Sendable line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
@@ -127,6 +174,6 @@ struct RunCommand: ParsableCommand {
             e.keyEncodingStrategy = .convertToSnakeCase
             try e.encode(result).write(to: URL(fileURLWithPath: report))
         }
-        if result.failed > 0 { throw ExitCode(1) }
+        if result.failed > 0 { throw ExitCode(result.onlyTransientFailures ? Self.transientFailure : 1) }
     }
 }

@@ -92,12 +92,28 @@ public struct ConfigSetting: Codable, Sendable, Equatable, Comparable {
 /// `_SUCCESS`. A crash at any point leaves either no data file or a complete
 /// one, and never `_SUCCESS` over an incomplete partition. Raw inputs are read
 /// in place and never modified.
+///
+/// Two attempts at one partition may run at once (a retry while a presumed-dead
+/// attempt still writes, on this host or another sharing the file system): their
+/// temporary names carry the host, the process and a random token, a writer
+/// removes only the temporary files of attempts idle for an hour, and each
+/// rename is atomic, so whichever attempt commits last leaves one complete
+/// partition of its own bytes — the same bytes, as the output is deterministic.
 public struct Lake: Sendable {
     public let root: String
     public static let dataFile = "part-00000.parquet"
     public static let successFile = "_SUCCESS"
     public static let manifestFile = "_manifest.json"
     static let inProgressMarker = ".inprogress-"
+    /// This process's part of temporary names: host, process id and a random token.
+    static let attempt: String = {
+        var name = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&name, name.count) == 0 ? String(cString: name) : "host"
+        let safe = String(host.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" })
+        return "\(safe)-\(ProcessInfo.processInfo.processIdentifier)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+    }()
+    /// Temporary files of another attempt untouched for this long are taken to be left behind by a dead one.
+    static let abandonedAfter: TimeInterval = 3600
 
     /// SHA-256 of raw inputs already read by this lake value, by path, inode, size and
     /// modification time: a raw file feeds two trade dates and is hashed once per run.
@@ -125,14 +141,16 @@ public struct Lake: Sendable {
         if try !Self.makeDirectories(dir) {
             // Incomplete from here on; clear what a killed writer left behind.
             if unlink(dir + "/" + Self.successFile) != 0 && errno != ENOENT {
-                throw ParquetError("cannot remove the old completion marker: \(String(cString: strerror(errno)))",
-                                   file: dir + "/" + Self.successFile)
+                throw ParquetError.system("cannot remove the old completion marker", errno, file: dir + "/" + Self.successFile)
             }
+            // What a killed writer left behind; a concurrent attempt's files are young and stay.
             for name in try fm.contentsOfDirectory(atPath: dir) where name.contains(Self.inProgressMarker) {
-                try? fm.removeItem(atPath: dir + "/" + name)
+                var st = stat()
+                guard stat(dir + "/" + name, &st) == 0 else { continue }
+                if Date().timeIntervalSince1970 - Double(st.st_mtim.tv_sec) > Self.abandonedAfter { unlink(dir + "/" + name) }
             }
         }
-        let staging = dir + "/" + Self.dataFile + Self.inProgressMarker + "\(ProcessInfo.processInfo.processIdentifier)"
+        let staging = dir + "/" + Self.dataFile + Self.inProgressMarker + Self.attempt
         let writer = try ParquetWriter(path: staging, fields: fields, compression: compression)
         try body(writer)
         try writer.close()
@@ -197,16 +215,16 @@ public struct Lake: Sendable {
     // MARK: helpers
 
     static func atomicWrite(_ data: Data, to path: String) throws {
-        let tmp = path + inProgressMarker + "\(ProcessInfo.processInfo.processIdentifier)"
+        let tmp = path + inProgressMarker + attempt
         // open/write/close directly: Foundation's `Data.write(to:)` costs ten times as much,
         // which shows on every small partition.
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ParquetError("cannot create: \(String(cString: strerror(errno)))", file: tmp) }
+        guard fd >= 0 else { throw ParquetError.system("cannot create", errno, file: tmp) }
         var failure = data.withUnsafeBytes { writeAll(fd, $0) }
         if close(fd) != 0 && failure == 0 { failure = errno }
         guard failure == 0 else {
             unlink(tmp)
-            throw ParquetError("cannot write: \(String(cString: strerror(failure)))", file: tmp)
+            throw ParquetError.system("cannot write", failure, file: tmp)
         }
         try rename(tmp, path)
     }
@@ -223,12 +241,12 @@ public struct Lake: Sendable {
             return false
         }
         guard errno == ENOENT, let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
-            throw ParquetError("cannot create the folder: \(String(cString: strerror(errno)))", file: path)
+            throw ParquetError.system("cannot create the folder", errno, file: path)
         }
         _ = try makeDirectories(String(path[..<slash]))
         if mkdir(path, 0o755) == 0 { return true }
         guard errno == EEXIST else {
-            throw ParquetError("cannot create the folder: \(String(cString: strerror(errno)))", file: path)
+            throw ParquetError.system("cannot create the folder", errno, file: path)
         }
         return false
     }
@@ -251,7 +269,7 @@ public struct Lake: Sendable {
     /// `rename(2)`: atomically replaces `to` (same file system).
     static func rename(_ from: String, _ to: String) throws {
         guard Glibc.rename(from, to) == 0 else {
-            throw ParquetError("cannot rename into place: \(String(cString: strerror(errno)))", file: to)
+            throw ParquetError.system("cannot rename into place", errno, file: to)
         }
     }
 

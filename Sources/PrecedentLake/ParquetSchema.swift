@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Parquet physical types (the `Type` enum of parquet.thrift).
 public enum ParquetPhysicalType: Int32, Sendable {
     case boolean = 0, int32 = 1, int64 = 2, int96 = 3, float = 4, double = 5, byteArray = 6, fixedLenByteArray = 7
@@ -146,6 +150,8 @@ public indirect enum ParquetColumn: Sendable, Equatable {
 /// A Parquet problem, saying where.
 public struct ParquetError: Error, Sendable, CustomStringConvertible {
     public var message: String
+    /// The system error behind a failed file operation (nil: the content was at fault).
+    public var errno: Int32?
     public var file: String?
     public var offset: Int?
     public var column: String?
@@ -156,6 +162,22 @@ public struct ParquetError: Error, Sendable, CustomStringConvertible {
                 rowGroup: Int? = nil, row: Int? = nil) {
         self.message = message; self.file = file; self.offset = offset; self.column = column
         self.rowGroup = rowGroup; self.row = row
+    }
+
+    /// A failed file operation with `code` (errno): the message names the operation and the system's reason.
+    public static func system(_ what: String, _ code: Int32, file: String) -> ParquetError {
+        var e = ParquetError("\(what): \(String(cString: strerror(code)))", file: file)
+        e.errno = code
+        return e
+    }
+
+    /// True for a failure of the environment that a retry may not meet again: an I/O error, a
+    /// full disk or quota, a stale network handle, too many open files, an interrupted call, a
+    /// file taken away by a concurrent cleanup. Bad content, a missing input or a permission
+    /// problem is permanent.
+    public var isTransient: Bool {
+        guard let errno else { return false }
+        return [EIO, ENOSPC, EDQUOT, EAGAIN, EINTR, ESTALE, ENOENT, EBUSY, ETIMEDOUT, ENFILE, EMFILE, ENOMEM].contains(errno)
     }
 
     public var description: String {

@@ -76,7 +76,7 @@ public final class ParquetWriter {
         temporaryPath = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw ParquetError("cannot create the file: \(String(cString: strerror(errno)))", file: temporaryPath)
+            throw ParquetError.system("cannot create the file", errno, file: temporaryPath)
         }
         pending.reserveCapacity(Self.flushThreshold)
         try write(Array("PAR1".utf8))
@@ -125,7 +125,7 @@ public final class ParquetWriter {
     private func flush() throws {
         let failure = pending.withUnsafeBytes { Lake.writeAll(fd, $0) }
         guard failure == 0 else {
-            throw ParquetError("cannot write: \(String(cString: strerror(failure)))", file: temporaryPath)
+            throw ParquetError.system("cannot write", failure, file: temporaryPath)
         }
         pending.removeAll(keepingCapacity: true)
     }
@@ -397,11 +397,11 @@ public final class ParquetWriter {
         try write(tail)
         try flush()
         if durable && fsync(fd) != 0 {
-            throw ParquetError("cannot flush to disk: \(String(cString: strerror(errno)))", file: temporaryPath)
+            throw ParquetError.system("cannot flush to disk", errno, file: temporaryPath)
         }
         fdOpen = false
         guard Glibc.close(fd) == 0 else {
-            throw ParquetError("cannot close: \(String(cString: strerror(errno)))", file: temporaryPath)
+            throw ParquetError.system("cannot close", errno, file: temporaryPath)
         }
         closed = true
         try Lake.rename(temporaryPath, path)

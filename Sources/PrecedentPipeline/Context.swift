@@ -32,7 +32,7 @@ public struct PipelineContext: Sendable {
         self.specs = specs; self.clocks = clocks; self.catalogs = catalogs
     }
 
-    func key(_ d: Dataset, _ root: String, _ date: CivilDate) -> PartitionKey {
+    public func key(_ d: Dataset, _ root: String, _ date: CivilDate) -> PartitionKey {
         d.partition(product: specs[root]!.productType, root: root, date: date)
     }
 

@@ -32,6 +32,14 @@ public struct PartitionReport: Codable, Sendable {
     public var seconds: Double
     /// What happened: the stage's note, why it was skipped, or the error.
     public var detail: String?
+    /// For a failure: true when the environment was at fault (an I/O error, a full disk…) and a
+    /// retry may succeed; false when the input or the configuration was (a retry fails the same way).
+    public var transient: Bool? = nil
+}
+
+/// True when `error` is a failure of the environment a retry may not meet again (`ParquetError.isTransient`).
+func isTransient(_ error: Error) -> Bool {
+    (error as? ParquetError)?.isTransient ?? false
 }
 
 /// The run report: every partition, and totals per stage.
@@ -53,6 +61,8 @@ public struct RunReport: Codable, Sendable {
     public var ignoredInputs: [String]
 
     public var failed: Int { stages.reduce(0) { $0 + $1.failed } }
+    /// True when every failed partition failed for a transient reason (a retry may succeed).
+    public var onlyTransientFailures: Bool { partitions.allSatisfy { $0.status != .failed || $0.transient == true } }
 
     /// A plain-text summary for the terminal.
     public func text() -> String {
@@ -242,9 +252,10 @@ public final class PipelineRunner: @unchecked Sendable {
     /// (and no `--overwrite`) go stage by stage, each partition skipped or made as `runOne` does.
     private func runDay(stages: [StageSpec], root: String, date: CivilDate,
                         record: (Int, PartitionReport) -> Void, awaitEarlierBronze: () -> Void) {
-        func report(_ s: Int, _ status: PartitionReport.Status, _ rows: Int?, _ seconds: Double, _ detail: String?) -> PartitionReport {
+        func report(_ s: Int, _ status: PartitionReport.Status, _ rows: Int?, _ seconds: Double, _ detail: String?,
+                    transient: Bool? = nil) -> PartitionReport {
             PartitionReport(stage: stages[s].name, symbol: root, date: date.description, status: status, rows: rows,
-                            seconds: seconds, detail: detail)
+                            seconds: seconds, detail: detail, transient: transient)
         }
         func stageByStage() {
             record(0, runOne(stage: stages[0], root: root, date: date))
@@ -261,7 +272,7 @@ public final class PipelineRunner: @unchecked Sendable {
             guard let decoded = try context.decodeBronze(root: root, date: date) else { return stageByStage() }
             day = decoded
         } catch {
-            record(0, report(0, .failed, nil, lap(), "\(error)"))
+            record(0, report(0, .failed, nil, lap(), "\(error)", transient: isTransient(error)))
             awaitEarlierBronze()
             for s in 1..<stages.count { record(s, runOne(stage: stages[s], root: root, date: date)) }
             return
@@ -307,8 +318,10 @@ public final class PipelineRunner: @unchecked Sendable {
         switch write.outcome! {
         case .success(let r): record(0, report(0, .done, r.rows, decodeSeconds + write.seconds, r.note))
         case .failure(let error):
-            record(0, report(0, .failed, nil, decodeSeconds + write.seconds, "\(error)"))
-            for s in 1..<stages.count { record(s, report(s, .failed, nil, 0, "not written: the bronze partition of this date failed")) }
+            record(0, report(0, .failed, nil, decodeSeconds + write.seconds, "\(error)", transient: isTransient(error)))
+            for s in 1..<stages.count {
+                record(s, report(s, .failed, nil, 0, "not written: the bronze partition of this date failed", transient: isTransient(error)))
+            }
             return
         }
         let computed: [(Result<PendingPartition, Error>, Double)] = [
@@ -340,7 +353,7 @@ public final class PipelineRunner: @unchecked Sendable {
             let (outcome, seconds) = slot!
             switch outcome {
             case .success(let r): record(n + 1, report(n + 1, .done, r.rows, computed[n].1 + seconds, r.note))
-            case .failure(let error): record(n + 1, report(n + 1, .failed, nil, computed[n].1 + seconds, "\(error)"))
+            case .failure(let error): record(n + 1, report(n + 1, .failed, nil, computed[n].1 + seconds, "\(error)", transient: isTransient(error)))
             }
         }
     }
@@ -376,7 +389,9 @@ public final class PipelineRunner: @unchecked Sendable {
             }
             return report(.done, result.rows, [stale.map { $0 + "; recomputed" }, result.note].compactMap { $0 }.joined(separator: " — "))
         } catch {
-            return report(.failed, nil, (stale.map { $0 + "; " } ?? "") + "\(error)")
+            var r = report(.failed, nil, (stale.map { $0 + "; " } ?? "") + "\(error)")
+            r.transient = isTransient(error)
+            return r
         }
     }
 }

@@ -86,15 +86,12 @@ extension ReplayHub {
                     broadcast(Frame(text))
                     broadcastState()
                 case .notice(let text):
-                    broadcast(Frame(JSONText.object([("type", "\"notice\""), ("ts", String(Self.wallClock())), ("text", JSONText.quoted(feed.redact(text)))])))
-                case .connected:
-                    let hadError = lock.withLock { () -> Bool in defer { status.error = nil }; return status.error != nil }
-                    if hadError { broadcastState() }
-                case .metadata, .system, .tick:
+                    broadcast(Frame(JSONText.object([("type", "\"notice\""), ("ts", String(wallNanos())), ("text", JSONText.quoted(feed.redact(text)))])))
+                case .connected, .metadata, .system, .tick:
                     break
                 }
                 // The feed's counts, once a second.
-                let now = Self.wallClock()
+                let now = wallNanos()
                 if now >= stateShown + 1_000_000_000 {
                     stateShown = now
                     broadcastState()
@@ -166,11 +163,5 @@ extension ReplayHub {
                                 ("reason", JSONText.quoted(g.reason)), ("closed_by", JSONText.quoted(g.closedBy)),
                                 ("resume_start", n(g.resumeStart)), ("dropped", String(g.dropped)), ("mismatched", String(g.mismatched)),
                                 ("attempts", String(g.attempts))])
-    }
-
-    static func wallClock() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 }
