@@ -29,7 +29,10 @@ struct PipelineBench: ParsableCommand {
             to silver must do: decompress and decode each file once and apply its records to books (zstd on a \
             second thread, as the pipeline reads), writing nothing; its ratio to book_only is the ceiling of \
             the pipeline's. The three kinds of pass alternate, so all see the same machine. Also printed: \
-            seconds per stage (best pass) and peak RSS.
+            seconds per stage (best pass) and peak RSS. \
+            --from-bronze measures a feature change instead: bronze is written once (not timed), and each \
+            pass recomputes the silver and gold stages from it (selection, levels, silver, triggers, \
+            pressure), against files_to_books (the target: ≥ 0.5× its speed).
 
             Example:
               precedent-bench pipeline ../shared/data/dbn/cme/esh4-glbx-mdp3-20231225-to2330.mbo.dbn.zst \\
@@ -43,6 +46,8 @@ struct PipelineBench: ParsableCommand {
     @Option(help: "Pipeline workers (trade dates in parallel); book_only always uses one thread.") var workers = 1
     @Flag(help: "Run the bronze layer, then the silver layer (silver reads bronze back), instead of date by date.")
     var stageByStage = false
+    @Flag(help: "Time recomputing silver and gold from an existing bronze layer (a feature change) instead of the raw → silver pass.")
+    var fromBronze = false
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -68,13 +73,23 @@ struct PipelineBench: ParsableCommand {
         var best = Double.infinity, bestStages: [RunReport.StageTotals] = [], rows = 0
         var bookBest = Double.infinity, filesBest = Double.infinity
         var resting = 0
+        if fromBronze {
+            var options = RunOptions()
+            options.roots = [symbol]
+            options.stageNames = ["bronze"]
+            let report = PipelineRunner(context: try PipelineContext(lake: Lake(root: scratch), config: configuration, roots: [symbol]),
+                                        options: options).run()
+            guard report.failed == 0 else { throw ValidationError("bronze failed:\n" + report.text()) }
+        }
+        let passes: [[String]] = fromBronze ? [["selection", "levels", "silver", "triggers", "pressure"]]
+            : stageByStage ? [["bronze"], ["selection", "levels", "silver"]] : [["bronze", "selection", "levels", "silver"]]
         for _ in 0..<self.repeat {
-            for layer in ["bronze", "silver", "gold"] { try? FileManager.default.removeItem(atPath: "\(scratch)/\(layer)") }
+            for layer in fromBronze ? ["silver", "gold"] : ["bronze", "silver", "gold"] { try? FileManager.default.removeItem(atPath: "\(scratch)/\(layer)") }
             let start = monotonicNanos()
             let context = try PipelineContext(lake: Lake(root: scratch), config: configuration, roots: [symbol])
             var stages: [RunReport.StageTotals] = []
-            // raw → silver partitions; gold is not part of this figure
-            for names in stageByStage ? [["bronze"], ["selection", "levels", "silver"]] : [["bronze", "selection", "levels", "silver"]] {
+            // raw → silver partitions (gold is not part of this figure), or bronze → silver and gold
+            for names in passes {
                 var options = RunOptions()
                 options.roots = [symbol]
                 options.stageNames = names
@@ -114,10 +129,12 @@ struct PipelineBench: ParsableCommand {
                                    ("pipeline_events_per_second", String(pipelineRate)), ("book_only_events_per_second", String(bookRate)),
                                    ("ratio", String(pipelineRate / bookRate)),
                                    ("files_to_books_events_per_second", String(filesRate)), ("files_to_books_ratio", String(filesRate / bookRate)),
+                                   ("from_bronze", fromBronze ? "true" : "false"), ("ratio_to_files_to_books", String(pipelineRate / filesRate)),
                                    ("workers", String(workers)), ("peak_rss_kb", String(usage.ru_maxrss))] + stageFields))
         } else {
             print("\(files.count) file(s), \(grouped(records.count)) MBO events, best of \(self.repeat) passes:")
-            print("  pipeline (raw → bronze → selection, levels → silver, \(grouped(rows)) silver rows, \(workers) worker(s)): "
+            print((fromBronze ? "  recompute (bronze → selection, levels, silver, triggers, pressure" : "  pipeline (raw → bronze → selection, levels → silver")
+                  + ", \(grouped(rows)) silver rows, \(workers) worker(s)): "
                   + String(format: "%.3f s, %@ events/s", best, grouped(Int(pipelineRate))))
             for s in bestStages { print("    \(s.stage): " + String(format: "%.3f s", s.seconds)) }
             print("  book only (records in memory, \(resting) orders resting at the end): "
@@ -125,6 +142,9 @@ struct PipelineBench: ParsableCommand {
             print(String(format: "  ratio pipeline / book only: %.3f× (target ≥ 0.5×)", pipelineRate / bookRate))
             print("  files → books only (each file decompressed, decoded and replayed once; nothing written): "
                   + String(format: "%.4f s, %@ events/s, %.3f× book only — the ceiling of the ratio above", filesBest, grouped(Int(filesRate)), filesRate / bookRate))
+            if fromBronze {
+                print(String(format: "  ratio recompute / files → books: %.3f× (target ≥ 0.5×)", pipelineRate / filesRate))
+            }
             print("  peak RSS: \(usage.ru_maxrss / 1024) MB")
         }
     }
