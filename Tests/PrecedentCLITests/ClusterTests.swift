@@ -7,18 +7,11 @@ import Testing
 /// and named, a SIGKILL mid-write converging, two attempts at once leaving one correct partition.
 @Suite(.serialized) struct ClusterTests {
     @Test func rayDriverMatchesASerialRunAndSurvivesFailures() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", Fixtures.repositoryRoot.appendingPathComponent("Tests/Cluster/ray_check.py").path,
-                       Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent").path, Fixtures.dataDirectory.path,
-                       Fixtures.repositoryRoot.appendingPathComponent("config/sample.yaml").path]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(o)\(e.suffix(2000))")
+        let (status, o, e) = try Oracle.check("Tests/Cluster/ray_check.py", [
+            Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent").path, Fixtures.dataDirectory.path,
+            Fixtures.repositoryRoot.appendingPathComponent("config/sample.yaml").path,
+        ])
+        #expect(status == 0, "\(o)\(e.suffix(2000))")
         let findings = try #require(JSONSerialization.jsonObject(with: Data(o.utf8)) as? [String: Any], "\(o)\(e.suffix(2000))")
         #expect((findings["failures"] as? [Any])?.isEmpty == true, "\(o)")
         print("ray check: \(o)")

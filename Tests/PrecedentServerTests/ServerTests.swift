@@ -331,16 +331,9 @@ func startServe(_ args: [String], environment: [String: String] = [:]) throws ->
 
         let artifacts = Fixtures.repositoryRoot.appendingPathComponent(".build/artifacts")
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", Fixtures.repositoryRoot.appendingPathComponent("Tests/Browser/report_check.py").path, "file://" + html, json,
-                           artifacts.appendingPathComponent("evaluate-report.png").path]
-        let out = Pipe()
-        check.standardOutput = out
-        try check.run()
-        let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        check.waitUntilExit()
-        #expect(check.terminationStatus == 0, "\(o)")
+        let (status, o, e) = try Oracle.check("Tests/Browser/report_check.py",
+                                              ["file://" + html, json, artifacts.appendingPathComponent("evaluate-report.png").path])
+        #expect(status == 0, "\(o)\(e)")
         print("report check: \(o)")
 
         let (server, url) = try startServe(["--symbol", "AMZN", "--date", "2012-06-21", "--speed", "1"])
@@ -355,18 +348,11 @@ func startServe(_ args: [String], environment: [String: String] = [:]) throws ->
 func viewCheck(_ url: String, _ extra: [String] = [], shot: String) throws -> [String: Any] {
     let artifacts = Fixtures.repositoryRoot.appendingPathComponent(".build/artifacts")
     try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", Fixtures.repositoryRoot.appendingPathComponent("Tests/Browser/view_check.py").path, url,
-                   Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent").path, ServedLake.path, ServedLake.configPath,
-                   artifacts.appendingPathComponent(shot).path] + extra
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out; p.standardError = err
-    try p.run()
-    let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
-    #expect(p.terminationStatus == 0, "\(o)\(e)")
+    let (status, o, e) = try Oracle.check("Tests/Browser/view_check.py", [
+        url, Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent").path, ServedLake.path, ServedLake.configPath,
+        artifacts.appendingPathComponent(shot).path,
+    ] + extra)
+    #expect(status == 0, "\(o)\(e)")
     let findings = try #require(JSONSerialization.jsonObject(with: Data(o.utf8)) as? [String: Any], "\(o)\(e)")
     #expect((findings["failures"] as? [Any])?.isEmpty == true, "\(o)")
     print("browser check (\(shot)): \(o)")

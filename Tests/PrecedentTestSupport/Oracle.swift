@@ -20,6 +20,30 @@ public enum Oracle {
         return Result(status: p.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 
+    /// Runs `python3 <script> <arguments>` (`script` relative to the repository) and captures its
+    /// standard output and standard error apart: the checks in Tests/Browser and Tests/Cluster print
+    /// one JSON line of findings on standard output.
+    public static func check(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", Fixtures.repositoryRoot.appendingPathComponent(script).path] + arguments
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // Standard error is drained on its own thread so that neither pipe fills while the other is read.
+        nonisolated(unsafe) var errors = Data()
+        let drained = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            errors = err.fileHandleForReading.readDataToEndOfFile()
+            drained.signal()
+        }
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+    }
+
     /// Precedent's decoding of a fixture in the oracle's comparison format:
     /// a metadata line, then `dbn cat --format jsonl` lines.
     public static func precedentJSONL(_ relative: String) throws -> String {
