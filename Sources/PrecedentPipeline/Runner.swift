@@ -128,11 +128,23 @@ public final class PipelineRunner: @unchecked Sendable {
         if stages.prefix(4).map(\.name) == Self.dayStages {
             var items: [(String, CivilDate)] = []
             for root in options.roots { for d in dates(root) { items.append((root, d)) } }
-            let results = runDays(stages: Array(stages.prefix(4)), items: items)
-            for (n, stage) in stages.prefix(4).enumerated() {
+            // The stages after silver (triggers, pressure) follow on the same date, from the silver columns in memory.
+            let day = Array(stages.prefix(4) + stages.dropFirst(4).prefix { $0.name != "bronze" })
+            let results = runDays(stages: day, items: items)
+            for (n, stage) in day.enumerated() {
                 done.append((stage, results[n], results[n].reduce(0) { $0 + $1.seconds }))
             }
-            stages = stages.dropFirst(4)
+            stages = stages.dropFirst(day.count)
+        }
+        if stages.count > 1 && !stages.contains(where: { $0.name == "bronze" }) {
+            // Stages reading bronze and each other: date by date, so that each date's inputs are read once.
+            var items: [(String, CivilDate)] = []
+            for root in options.roots { for d in dates(root) { items.append((root, d)) } }
+            let results = runChain(stages: Array(stages), items: items)
+            for (n, stage) in stages.enumerated() {
+                done.append((stage, results[n], results[n].reduce(0) { $0 + $1.seconds }))
+            }
+            stages = []
         }
         for stage in stages {
             var items: [(String, CivilDate)] = []
@@ -211,6 +223,36 @@ public final class PipelineRunner: @unchecked Sendable {
 
     static let dayStages = ["bronze", "selection", "levels", "silver"]
 
+    /// Stages that read only bronze (complete before the run) and each other's partitions of the
+    /// same date, run date by date: a worker takes a date and runs every stage on it in order,
+    /// sharing what they read through a `DayMemo`. The files are the same as stage by stage.
+    /// Returns each stage's reports in item order.
+    private func runChain(stages: [StageSpec], items: [(String, CivilDate)]) -> [[PartitionReport]] {
+        final class Shared: @unchecked Sendable {  // guarded by the runner's lock
+            var results: [[PartitionReport?]]
+            var finished: [Int]
+            init(_ stages: Int, _ n: Int) {
+                results = Array(repeating: Array(repeating: nil, count: n), count: stages)
+                finished = Array(repeating: 0, count: stages)
+            }
+        }
+        let shared = Shared(stages.count, items.count)
+        onWorkers(items.count) { [self] i in
+            let (root, date) = items[i]
+            let memo = DayMemo(root: root, date: date)
+            for (s, stage) in stages.enumerated() {
+                let r = runOne(stage: stage, root: root, date: date, memo: memo)
+                lock.lock()
+                shared.results[s][i] = r
+                shared.finished[s] += 1
+                let n = shared.finished[s]
+                lock.unlock()
+                announce(stage, n, items.count, r)
+            }
+        }
+        return shared.results.map { $0.map { $0! } }
+    }
+
     /// Bronze and the silver stages date by date: see the type's documentation. Workers take
     /// dates in order; a date's selection and levels wait until bronze of the root's earlier
     /// dates in the run is finished, as stage by stage. Returns each stage's reports in item order.
@@ -250,8 +292,10 @@ public final class PipelineRunner: @unchecked Sendable {
 
     /// One trade date of `runDays`. Dates with any of the four partitions already complete
     /// (and no `--overwrite`) go stage by stage, each partition skipped or made as `runOne` does.
+    /// Stages after the four (triggers, pressure) then run on the date as `runChain` runs them.
     private func runDay(stages: [StageSpec], root: String, date: CivilDate,
                         record: (Int, PartitionReport) -> Void, awaitEarlierBronze: () -> Void) {
+        let memo = DayMemo(root: root, date: date)
         func report(_ s: Int, _ status: PartitionReport.Status, _ rows: Int?, _ seconds: Double, _ detail: String?,
                     transient: Bool? = nil) -> PartitionReport {
             PartitionReport(stage: stages[s].name, symbol: root, date: date.description, status: status, rows: rows,
@@ -260,9 +304,9 @@ public final class PipelineRunner: @unchecked Sendable {
         func stageByStage() {
             record(0, runOne(stage: stages[0], root: root, date: date))
             awaitEarlierBronze()
-            for s in 1..<stages.count { record(s, runOne(stage: stages[s], root: root, date: date)) }
+            for s in 1..<stages.count { record(s, runOne(stage: stages[s], root: root, date: date, memo: memo)) }
         }
-        let outputs = stages.map { stage in context.key(Registry.datasets.first { $0.keyTemplate == stage.output }!, root, date) }
+        let outputs = stages.prefix(4).map { stage in context.key(Registry.datasets.first { $0.keyTemplate == stage.output }!, root, date) }
         if !options.overwrite && outputs.contains(where: context.lake.isComplete) { return stageByStage() }
 
         var clock = monotonicSeconds()
@@ -274,7 +318,7 @@ public final class PipelineRunner: @unchecked Sendable {
         } catch {
             record(0, report(0, .failed, nil, lap(), "\(error)", transient: isTransient(error)))
             awaitEarlierBronze()
-            for s in 1..<stages.count { record(s, runOne(stage: stages[s], root: root, date: date)) }
+            for s in 1..<stages.count { record(s, runOne(stage: stages[s], root: root, date: date, memo: memo)) }
             return
         }
         let decodeSeconds = lap()
@@ -356,9 +400,17 @@ public final class PipelineRunner: @unchecked Sendable {
             case .failure(let error): record(n + 1, report(n + 1, .failed, nil, computed[n].1 + seconds, "\(error)", transient: isTransient(error)))
             }
         }
+        // What the later stages read, as written: the silver columns, the selected contract's records, the prior date.
+        if case .success? = writes.outcomes[2]?.0, case .success(let s) = silver, case .success(let sel) = selection {
+            let selected = sel.facts.selected ?? ""
+            memo.silver = (selected, s.columns)
+            if let records = day.contracts.first(where: { $0.contract == selected })?.records { memo.records[selected] = records }
+            if case .success(let p) = prior { memo.prior = .some(p) }
+        }
+        for s in 4..<stages.count { record(s, runOne(stage: stages[s], root: root, date: date, memo: memo)) }
     }
 
-    private func runOne(stage: StageSpec, root: String, date: CivilDate) -> PartitionReport {
+    private func runOne(stage: StageSpec, root: String, date: CivilDate, memo: DayMemo? = nil) -> PartitionReport {
         let start = Date()
         let output = Registry.datasets.first { $0.keyTemplate == stage.output }!
         let key = context.key(output, root, date)
@@ -379,10 +431,10 @@ public final class PipelineRunner: @unchecked Sendable {
             switch kind {
             case .bronze: result = try context.bronze(root: root, date: date)
             case .selection: result = try context.selection(root: root, date: date)
-            case .levels: result = try context.levels(root: root, date: date)
-            case .silver: result = try context.silver(root: root, date: date)
-            case .triggers: result = try context.triggers(root: root, date: date)
-            case .pressure: result = try context.pressure(root: root, date: date)
+            case .levels: result = try context.levels(root: root, date: date, memo: memo)
+            case .silver: result = try context.silver(root: root, date: date, memo: memo)
+            case .triggers: result = try context.triggers(root: root, date: date, memo: memo)
+            case .pressure: result = try context.pressure(root: root, date: date, memo: memo)
             }
             guard let result else {
                 return report(.missing, nil, "no raw MBO file covers this trade date" + (stale.map { " (the partition is \($0))" } ?? ""))

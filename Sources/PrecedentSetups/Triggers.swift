@@ -80,8 +80,9 @@ public struct LevelSeries: Sendable {
     }
 
     /// Series from silver columns as written (`SilverTable.fields` order or a file read back).
+    /// The same as `split` of the columns converted to Double, taking each level's rows straight
+    /// from the columns (no whole-table Double copy).
     public static func from(silver columns: [(name: String, column: ParquetColumn)]) -> [LevelSeries] {
-        var numeric: [String: [Double?]] = [:]
         var ids: [String] = [], prices: [Int64] = [], windows: [Int] = [], starts: [UInt64] = [], ends: [UInt64] = []
         for (name, c) in columns {
             switch (name, c) {
@@ -90,14 +91,32 @@ public struct LevelSeries: Sendable {
             case ("window_index", .int32(let v)): windows = v.map { Int($0 ?? 0) }
             case ("window_start", .int64(let v)): starts = v.map { UInt64($0 ?? 0) }
             case ("window_end", .int64(let v)): ends = v.map { UInt64($0 ?? 0) }
-            case (_, .int64(let v)): numeric[name] = v.map { $0.map(Double.init) }
-            case (_, .int32(let v)): numeric[name] = v.map { $0.map(Double.init) }
-            case (_, .double(let v)): numeric[name] = v
-            case (_, .boolean(let v)): numeric[name] = v.map { $0.map { $0 ? 1 : 0 } }
             default: break
             }
         }
-        return split(numeric, levelIDs: ids, levelPrices: prices, windowIndex: windows, windowStart: starts, windowEnd: ends)
+        // Each level's rows in window order, levels in order of first appearance (as `split`).
+        var order: [String] = [], rowsOf: [String: [Int]] = [:]
+        for (i, id) in ids.enumerated() {
+            if rowsOf[id] == nil { order.append(id) }
+            rowsOf[id, default: []].append(i)
+        }
+        let levelRows = order.map { id in rowsOf[id]!.sorted { windows[$0] < windows[$1] } }
+        var cols = Array(repeating: [String: [Double?]](), count: order.count)
+        for (name, c) in columns where !["level_id", "level_price", "window_index", "window_start", "window_end"].contains(name) {
+            for (l, r) in levelRows.enumerated() {
+                switch c {
+                case .int64(let v): cols[l][name] = r.map { v[$0].map(Double.init) }
+                case .int32(let v): cols[l][name] = r.map { v[$0].map(Double.init) }
+                case .double(let v): cols[l][name] = r.map { v[$0] }
+                case .boolean(let v): cols[l][name] = r.map { v[$0].map { $0 ? 1 : 0 } }
+                default: break
+                }
+            }
+        }
+        return levelRows.enumerated().map { l, r in
+            LevelSeries(levelID: order[l], levelPrice: prices[r[0]], windowIndex: r.map { windows[$0] },
+                        windowStart: r.map { starts[$0] }, windowEnd: r.map { ends[$0] }, columns: cols[l])
+        }
     }
 }
 

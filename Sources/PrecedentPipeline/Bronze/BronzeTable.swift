@@ -73,11 +73,13 @@ public enum BronzeTable {
         }
     }
 
-    /// Trade prints (action T with a price) per contract, reading only the four columns they need.
-    public static func trades(path: String) throws -> [(contract: String, trades: [TradePrint])] {
+    /// Trade prints (action T with a price) per contract, reading only the four columns they need;
+    /// the contracts in `skipping` are listed with no trades and not read.
+    public static func trades(path: String, skipping: Set<String> = []) throws -> [(contract: String, trades: [TradePrint])] {
         let reader = try open(path)
         let names = try contracts(reader)
         return try (0..<reader.rowGroupCount).map { g in
+            if skipping.contains(names[g]) { return (names[g], []) }
             let cols = try reader.rowGroup(g, columns: ["action", "price", "size", "ts_recv"])
             guard case .bytes(let action) = cols[0], case .int64(let price) = cols[1], case .int32(let size) = cols[2],
                   case .int64(let tsRecv) = cols[3]

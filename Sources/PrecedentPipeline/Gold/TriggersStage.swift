@@ -39,7 +39,10 @@ extension PipelineContext {
     }
 
     /// Gold `triggers` of `root` on `date` from its silver features and bronze trades.
-    public func triggers(root: String, date: CivilDate) throws -> StageResult? {
+    public func triggers(root: String, date: CivilDate) throws -> StageResult? { try triggers(root: root, date: date, memo: nil) }
+
+    /// `triggers`, reading the silver series and the bronze trades through `memo`.
+    func triggers(root: String, date: CivilDate, memo: DayMemo?) throws -> StageResult? {
         let spec = specs[root]!
         let (sk, sm) = try require(Registry.levelVacuum, root, date, stage: "silver")
         let (bk, bm) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
@@ -47,8 +50,9 @@ extension PipelineContext {
         let list = try config.featureList()
         var found: [Trigger] = []
         if !contract.isEmpty {
-            let series = try silverSeries(sk)
-            found = TriggerDetector.triggers(series: series, trades: try bronzeTrades(bk, contract: contract), tick: spec.tick,
+            let series = try silverSeries(sk, contract: contract, memo: memo)
+            let trades = try memo?.records[contract].map(BronzeTable.trades(records:)) ?? bronzeTrades(bk, contract: contract)
+            found = TriggerDetector.triggers(series: series, trades: trades, tick: spec.tick,
                                              parameters: config.setupParameters(root), features: list,
                                              coveredUntil: try BronzeFacts(bm).coverage.upperBound)
         }

@@ -10,11 +10,14 @@ import PrecedentSetups
 
 extension PipelineContext {
     /// Levels of every contract in bronze on `date` (docs/PIPELINE.md).
-    public func levels(root: String, date: CivilDate) throws -> StageResult? {
+    public func levels(root: String, date: CivilDate) throws -> StageResult? { try levels(root: root, date: date, memo: nil) }
+
+    func levels(root: String, date: CivilDate, memo: DayMemo?) throws -> StageResult? {
         let (bk, bm) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
-        let contracts = try BronzeTable.trades(path: lake.path(bk) + "/" + Lake.dataFile)
+        let contracts = try bronzeTrades(path: lake.path(bk) + "/" + Lake.dataFile,
+                                         selected: memo == nil ? nil : try lakeSelection(root: root, date: date), memo: memo)
         return try write(levels(root: root, date: date, trades: contracts, coverage: BronzeFacts(bm).coverage,
-                                prior: priorDay(root: root, date: date)).partition)
+                                prior: priorDay(root: root, date: date, memo: memo)).partition)
     }
 
     /// `levels` computed from `date`'s trade prints and coverage and the prior trade date (`priorDay`).

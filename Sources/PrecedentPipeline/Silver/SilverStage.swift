@@ -55,13 +55,20 @@ extension PipelineContext {
     }
 
     /// Silver `level_vacuum_5s` of the selected contract on `date`.
-    public func silver(root: String, date: CivilDate) throws -> StageResult? {
+    public func silver(root: String, date: CivilDate) throws -> StageResult? { try silver(root: root, date: date, memo: nil) }
+
+    /// `silver`, reading its inputs through `memo` and leaving the columns written in it.
+    func silver(root: String, date: CivilDate, memo: DayMemo?) throws -> StageResult? {
         let (bk, bm) = try require(Registry.bronzeMBO, root, date, stage: "bronze")
         let (_, sm) = try require(Registry.selectionMap, root, date, stage: "selection")
         let selected = SelectionFacts(sm).selected ?? ""
-        return try write(silver(root: root, date: date, selected: selected, coverage: BronzeFacts(bm).coverage,
-                                prior: { try priorDay(root: root, date: date) },
-                                records: { try BronzeTable.read(path: lake.path(bk) + "/" + Lake.dataFile, contract: selected).first?.records ?? [] }))
+        let pending = try silver(root: root, date: date, selected: selected, coverage: BronzeFacts(bm).coverage,
+                                 prior: { try priorDay(root: root, date: date, memo: memo) },
+                                 records: { try bronzeRecords(path: lake.path(bk) + "/" + Lake.dataFile, contract: selected, memo: memo) })
+        let result = try write(pending)
+        memo?.silver = (selected, pending.columns)
+        memo?.series = nil
+        return result
     }
 
     /// The window events of the engine fed `records` of `contract` on `date` one at a time — the
