@@ -17,6 +17,12 @@ struct BenchCommand: ParsableCommand {
         commandName: "precedent-bench",
         abstract: "Measure throughput on a real file (used by Benchmarks/*.py).",
         subcommands: [DBNBench.self, BookBench.self, ParquetBench.self, PipelineBench.self, KNNBench.self, BarsBench.self, EngineBench.self, LiveBench.self])
+
+    /// The heap configured as `precedent` configures it, so that the figures are those of the product.
+    static func main() {
+        configureHeap()
+        main(nil)
+    }
 }
 
 struct BenchOptions: ParsableArguments {

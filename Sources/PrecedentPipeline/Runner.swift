@@ -181,7 +181,7 @@ public final class PipelineRunner: @unchecked Sendable {
             init(_ n: Int) { results = Array(repeating: nil, count: n) }
         }
         let shared = Shared(items.count)
-        onWorkers(items.count) { [self] i in
+        onWorkers(items.count, sizes: items.map { workSize($0.0, $0.1) }) { [self] i in
             let r = runOne(stage: stage, root: items[i].0, date: items[i].1)
             lock.lock()
             shared.results[i] = r
@@ -193,26 +193,50 @@ public final class PipelineRunner: @unchecked Sendable {
         return shared.results.map { $0! }
     }
 
-    /// Calls `body` with 0..<count on `--workers` threads, which take the indices in order; returns when all are done.
-    private func onWorkers(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        final class Next: @unchecked Sendable { var value = 0 }  // guarded by the runner's lock
-        let next = Next()
+    /// Calls `body` with 0..<count on `--workers` threads; returns when all are done. With one
+    /// worker the indices go in order. With more, a free worker takes the largest item (`sizes`)
+    /// among those `ready` given which are taken — the longest first, so that a large date is not
+    /// left for last while the other workers sit idle.
+    private func onWorkers(_ count: Int, sizes: [Int64]? = nil, ready: (@Sendable (Int, [Bool]) -> Bool)? = nil,
+                           _ body: @escaping @Sendable (Int) -> Void) {
+        final class Taken: @unchecked Sendable { var flags: [Bool]; init(_ n: Int) { flags = Array(repeating: false, count: n) } }  // guarded by the runner's lock
+        let taken = Taken(count)
+        let workers = max(1, min(options.workers, count))
         let group = DispatchGroup()
-        for _ in 0..<max(1, min(options.workers, count)) {
+        for _ in 0..<workers {
             group.enter()
             Thread.detachNewThread { [self] in
                 while true {
                     lock.lock()
-                    let i = next.value
-                    next.value += 1
+                    var pick: Int? = nil
+                    for i in 0..<count where !taken.flags[i] && (ready?(i, taken.flags) ?? true) {
+                        if workers == 1 || sizes == nil { pick = i; break }
+                        if pick == nil || sizes![i] > sizes![pick!] { pick = i }
+                    }
+                    if let i = pick { taken.flags[i] = true }
                     lock.unlock()
-                    guard i < count else { break }
+                    guard let i = pick else { break }
                     body(i)
                 }
                 group.leave()
             }
         }
         group.wait()
+    }
+
+    /// How much work a trade date is, roughly: the bytes of its complete bronze data file, else of
+    /// the raw MBO files that cover it (to take large dates first).
+    func workSize(_ root: String, _ date: CivilDate) -> Int64 {
+        func size(_ path: String) -> Int64 {
+            var s = stat()
+            return stat(path, &s) == 0 ? Int64(s.st_size) : 0
+        }
+        let bronze = context.key(Registry.bronzeMBO, root, date)
+        if context.lake.isComplete(bronze) { return size(context.lake.path(bronze) + "/" + Lake.dataFile) }
+        let clock = context.clocks[root]!
+        return context.catalogs[root]!.mbo.filter { f in
+            clock.tradeDate(f.start) <= date && date <= clock.tradeDate(UnixNanos(rawValue: f.end.rawValue - 1))
+        }.reduce(0) { $0 + size($1.path) }
     }
 
     private func announce(_ stage: StageSpec, _ n: Int, _ count: Int, _ r: PartitionReport) {
@@ -237,7 +261,7 @@ public final class PipelineRunner: @unchecked Sendable {
             }
         }
         let shared = Shared(stages.count, items.count)
-        onWorkers(items.count) { [self] i in
+        onWorkers(items.count, sizes: items.map { workSize($0.0, $0.1) }) { [self] i in
             let (root, date) = items[i]
             let memo = DayMemo(root: root, date: date)
             for (s, stage) in stages.enumerated() {
@@ -253,9 +277,10 @@ public final class PipelineRunner: @unchecked Sendable {
         return shared.results.map { $0.map { $0! } }
     }
 
-    /// Bronze and the silver stages date by date: see the type's documentation. Workers take
-    /// dates in order; a date's selection and levels wait until bronze of the root's earlier
-    /// dates in the run is finished, as stage by stage. Returns each stage's reports in item order.
+    /// Bronze and the silver stages date by date: see the type's documentation. Workers take the
+    /// largest date first among those whose root's earlier dates are already taken; a date's
+    /// selection and levels wait until bronze of the root's earlier dates in the run is finished,
+    /// as stage by stage. Returns each stage's reports in item order.
     private func runDays(stages: [StageSpec], items: [(String, CivilDate)]) -> [[PartitionReport]] {
         final class Shared: @unchecked Sendable {  // guarded by `condition`
             var results: [[PartitionReport?]]
@@ -283,7 +308,10 @@ public final class PipelineRunner: @unchecked Sendable {
             while (0..<i).contains(where: { items[$0].0 == items[i].0 && !shared.bronzeFinished[$0] }) { condition.wait() }
             condition.unlock()
         }
-        onWorkers(items.count) { [self] i in
+        // Largest first, but a root's dates are taken in date order: a date waits for the bronze of
+        // the root's earlier dates, so those must already be in a worker's hands (no deadlock).
+        onWorkers(items.count, sizes: items.map { workSize($0.0, $0.1) },
+                  ready: { i, taken in (0..<i).allSatisfy { items[$0].0 != items[i].0 || taken[$0] } }) { [self] i in
             runDay(stages: stages, root: items[i].0, date: items[i].1,
                    record: { record($0, i, $1) }, awaitEarlierBronze: { awaitEarlierBronze(i) })
         }
