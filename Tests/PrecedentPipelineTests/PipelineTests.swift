@@ -188,6 +188,27 @@ func strings(_ c: ParquetColumn?) -> [String] {
         #expect(try Fixtures.parquetFiles(under: SampleLake.shared) == files)
     }
 
+    /// Each stage run on its own (every input read back from the lake, nothing shared between
+    /// stages) writes the same files as the runs above, which share a date's inputs between its
+    /// stages in memory — as does recomputing everything after bronze in one run, with two workers.
+    @Test func stagesAloneEqualStagesSharingTheirInputs() throws {
+        let lake = Oracle.temporaryPath("-lake")
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        try SampleLake.makeRaw(lake)
+        for stage in Stage.allCases {
+            let report = try SampleLake.run(lake, stages: [stage.rawValue], workers: 2)
+            #expect(report.failed == 0 && report.partitions.allSatisfy { $0.status == .done }, "\(report.text())")
+        }
+        let files = try Fixtures.parquetFiles(under: lake)
+        #expect(files.count == 24)
+        #expect(try Fixtures.parquetFiles(under: SampleLake.shared) == files)
+
+        for layer in ["silver", "gold"] { try FileManager.default.removeItem(atPath: lake + "/" + layer) }
+        let report = try SampleLake.run(lake, stages: ["selection", "levels", "silver", "triggers", "pressure"], workers: 2)
+        #expect(report.failed == 0 && report.partitions.allSatisfy { $0.status == .done }, "\(report.text())")
+        #expect(try Fixtures.parquetFiles(under: lake) == files)
+    }
+
     /// A failure in one partition is reported and the others go on.
     @Test func oneBrokenPartitionDoesNotStopTheOthers() throws {
         let lake = Oracle.temporaryPath("-lake")

@@ -33,9 +33,11 @@ enum SampleLake {
                                     options: options, output: amzn + "/amzn-20120621.mbo.dbn.zst")
     }
 
-    static func run(_ lake: String, layer: String = "all", overwrite: Bool = false, workers: Int = 1) throws -> RunReport {
+    /// `stages`: registry names, run instead of `layer`'s.
+    static func run(_ lake: String, layer: String = "all", stages: [String]? = nil, overwrite: Bool = false, workers: Int = 1) throws -> RunReport {
         var options = RunOptions()
         options.layer = layer
+        options.stageNames = stages
         options.roots = roots
         options.overwrite = overwrite
         options.workers = workers
