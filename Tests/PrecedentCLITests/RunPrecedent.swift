@@ -21,18 +21,8 @@ func runPrecedent(_ args: [String]) throws -> PrecedentRun {
         args.removeFirst()
         binary = binary.deletingLastPathComponent().appendingPathComponent("precedent-bench")
     }
-    let p = Process()
-    p.executableURL = binary
-    p.arguments = args
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return PrecedentRun(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                        stderr: String(decoding: e, as: UTF8.self))
+    let r = try Oracle.capture(binary, args)
+    return PrecedentRun(status: r.status, stdout: r.output, stderr: r.errors)
 }
 
 /// Starts `precedent args` (output discarded), waits a random number of microseconds in

@@ -65,20 +65,10 @@ func precedentBinary() throws -> String {
 
 /// Runs `precedent args` with `DATABENTO_API_KEY` set to `key` (unless nil).
 func precedent(_ args: [String], key: String? = mockKey) throws -> Run {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: try precedentBinary())
-    p.arguments = args
     var env = ProcessInfo.processInfo.environment
     env["DATABENTO_API_KEY"] = key
-    p.environment = env
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    let r = try Oracle.capture(URL(fileURLWithPath: try precedentBinary()), args, environment: env)
+    return Run(status: r.status, stdout: r.output, stderr: r.errors)
 }
 
 func rawFolder(_ lake: String) -> String {

@@ -55,15 +55,8 @@ enum ServedLake {
 
 /// Runs the `precedent` executable built by `swift build --build-tests`.
 func precedent(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let p = Process()
-    p.executableURL = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent")
-    p.arguments = args
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out; p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    let r = try Oracle.capture(Fixtures.repositoryRoot.appendingPathComponent(".build/debug/precedent"), args)
+    return (r.status, r.output, r.errors)
 }
 
 /// One request's answer.

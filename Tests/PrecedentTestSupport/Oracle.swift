@@ -24,14 +24,22 @@ public enum Oracle {
     /// standard output and standard error apart: the checks in Tests/Browser and Tests/Cluster print
     /// one JSON line of findings on standard output.
     public static func check(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        try capture(URL(fileURLWithPath: "/usr/bin/env"), ["python3", Fixtures.repositoryRoot.appendingPathComponent(script).path] + arguments)
+    }
+
+    /// Runs `executable arguments` (with `environment`, else this process's) to its end and returns
+    /// its exit status, standard output and standard error, read apart: standard error is drained on
+    /// its own thread, so that neither pipe fills while the other is read.
+    public static func capture(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) throws
+        -> (status: Int32, output: String, errors: String) {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", Fixtures.repositoryRoot.appendingPathComponent(script).path] + arguments
+        p.executableURL = executable
+        p.arguments = arguments
+        if let environment { p.environment = environment }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        // Standard error is drained on its own thread so that neither pipe fills while the other is read.
         nonisolated(unsafe) var errors = Data()
         let drained = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
