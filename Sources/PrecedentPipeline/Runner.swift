@@ -181,7 +181,7 @@ public final class PipelineRunner: @unchecked Sendable {
             init(_ n: Int) { results = Array(repeating: nil, count: n) }
         }
         let shared = Shared(items.count)
-        onWorkers(items.count, sizes: items.map { workSize($0.0, $0.1) }) { [self] i in
+        onWorkers(items.count, sizes: workSizes(items)) { [self] i in
             let r = runOne(stage: stage, root: items[i].0, date: items[i].1)
             lock.lock()
             shared.results[i] = r
@@ -224,19 +224,30 @@ public final class PipelineRunner: @unchecked Sendable {
         group.wait()
     }
 
-    /// How much work a trade date is, roughly: the bytes of its complete bronze data file, else of
-    /// the raw MBO files that cover it (to take large dates first).
-    func workSize(_ root: String, _ date: CivilDate) -> Int64 {
+    /// How much work each (root, trade date) is, roughly — the bytes of its complete bronze data file,
+    /// else of the raw MBO files that cover it — to take large dates first; nil with one worker
+    /// (the order is then the list's).
+    func workSizes(_ items: [(String, CivilDate)]) -> [Int64]? {
+        guard options.workers > 1 && items.count > 1 else { return nil }
         func size(_ path: String) -> Int64 {
             var s = stat()
             return stat(path, &s) == 0 ? Int64(s.st_size) : 0
         }
-        let bronze = context.key(Registry.bronzeMBO, root, date)
-        if context.lake.isComplete(bronze) { return size(context.lake.path(bronze) + "/" + Lake.dataFile) }
-        let clock = context.clocks[root]!
-        return context.catalogs[root]!.mbo.filter { f in
-            clock.tradeDate(f.start) <= date && date <= clock.tradeDate(UnixNanos(rawValue: f.end.rawValue - 1))
-        }.reduce(0) { $0 + size($1.path) }
+        var raw: [String: [CivilDate: Int64]] = [:]
+        for root in Set(items.map(\.0)) {
+            let clock = context.clocks[root]!
+            var sizes: [CivilDate: Int64] = [:]
+            for f in context.catalogs[root]!.mbo {
+                let bytes = size(f.path), last = clock.tradeDate(UnixNanos(rawValue: f.end.rawValue - 1))
+                var d = clock.tradeDate(f.start)
+                while d <= last { sizes[d, default: 0] += bytes; d = CivilDate(daysSinceEpoch: d.daysSinceEpoch + 1) }
+            }
+            raw[root] = sizes
+        }
+        return items.map { root, date in
+            let bronze = context.key(Registry.bronzeMBO, root, date)
+            return context.lake.isComplete(bronze) ? size(context.lake.path(bronze) + "/" + Lake.dataFile) : raw[root]?[date] ?? 0
+        }
     }
 
     private func announce(_ stage: StageSpec, _ n: Int, _ count: Int, _ r: PartitionReport) {
@@ -261,7 +272,7 @@ public final class PipelineRunner: @unchecked Sendable {
             }
         }
         let shared = Shared(stages.count, items.count)
-        onWorkers(items.count, sizes: items.map { workSize($0.0, $0.1) }) { [self] i in
+        onWorkers(items.count, sizes: workSizes(items)) { [self] i in
             let (root, date) = items[i]
             let memo = DayMemo(root: root, date: date)
             for (s, stage) in stages.enumerated() {
@@ -309,9 +320,11 @@ public final class PipelineRunner: @unchecked Sendable {
             condition.unlock()
         }
         // Largest first, but a root's dates are taken in date order: a date waits for the bronze of
-        // the root's earlier dates, so those must already be in a worker's hands (no deadlock).
-        onWorkers(items.count, sizes: items.map { workSize($0.0, $0.1) },
-                  ready: { i, taken in (0..<i).allSatisfy { items[$0].0 != items[i].0 || taken[$0] } }) { [self] i in
+        // the root's earlier dates, so those must already be in a worker's hands (no deadlock). A
+        // root's items are contiguous and in date order, so that is: the item before is taken or
+        // belongs to another root.
+        onWorkers(items.count, sizes: workSizes(items),
+                  ready: { i, taken in i == 0 || items[i - 1].0 != items[i].0 || taken[i - 1] }) { [self] i in
             runDay(stages: stages, root: items[i].0, date: items[i].1,
                    record: { record($0, i, $1) }, awaitEarlierBronze: { awaitEarlierBronze(i) })
         }
