@@ -3,8 +3,8 @@
 
     python3 Benchmarks/pipeline_floor.py [es|amzn] [--repeat N] [--runs R]
 
-Issue 21 (a) asks the whole pass for at least 1.5x the speed of pyarrow merely writing the bronze
-partitions (printed last). Issue 5 asked the pipeline (raw .dbn.zst -> bronze -> selection, levels -> silver) for at least
+The scale-out target asks the whole pass for at least 1.5x the speed of pyarrow merely writing the
+bronze partitions (printed last). An earlier target asked the pipeline (raw .dbn.zst -> bronze -> selection, levels -> silver) for at least
 0.5x the book-only throughput: a whole pass in at most twice the time the same records take to
 replay into books in memory. This script measures, in one run:
 
@@ -138,7 +138,7 @@ def main():
               f" = {t / budget:.2f}x the budget; split over {cores} cores {t / cores * 1e3:.2f} ms"
               f" = {t / cores / budget:.2f}x")
     print(f"  Precedent's whole pass / pyarrow's write-only time: {pass_s / total:.2f}")
-    # Issue 21 (a): the whole pass against pyarrow merely writing the bronze partitions (zstd 1).
+    # The scale-out target: the whole pass against pyarrow merely writing the bronze partitions (zstd 1).
     bronze = sum(t for (name, *_), t in zip(outputs, written["zstd"]) if name.startswith("bronze/"))
     print(f"  pyarrow writing only the bronze partitions (zstd 1, one thread): {bronze * 1e3:.2f} ms;"
           f" speed of the whole pass against it: {bronze / pass_s:.2f}x (target >= 1.5x: the pass in at most"
