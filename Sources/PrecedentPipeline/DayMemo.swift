@@ -15,10 +15,6 @@ import PrecedentSetups
 /// succeeded) goes in, so a stage reading from the memo sees exactly the bytes it would read back.
 /// Used by one thread at a time (a worker owns a date).
 final class DayMemo: @unchecked Sendable {
-    let root: String
-    let date: CivilDate
-    init(root: String, date: CivilDate) { self.root = root; self.date = date }
-
     /// Bronze records per contract, as `BronzeTable.read` returns them.
     var records: [String: [MBOMsg]] = [:]
     /// The prior trade date (`PipelineContext.priorDay`), once read; `.some(nil)` when it is not in the lake.

@@ -274,7 +274,7 @@ public final class PipelineRunner: @unchecked Sendable {
         let shared = Shared(stages.count, items.count)
         onWorkers(items.count, sizes: workSizes(items)) { [self] i in
             let (root, date) = items[i]
-            let memo = DayMemo(root: root, date: date)
+            let memo = DayMemo()
             for (s, stage) in stages.enumerated() {
                 let r = runOne(stage: stage, root: root, date: date, memo: memo)
                 lock.lock()
@@ -336,7 +336,7 @@ public final class PipelineRunner: @unchecked Sendable {
     /// Stages after the four (triggers, pressure) then run on the date as `runChain` runs them.
     private func runDay(stages: [StageSpec], root: String, date: CivilDate,
                         record: (Int, PartitionReport) -> Void, awaitEarlierBronze: () -> Void) {
-        let memo = DayMemo(root: root, date: date)
+        let memo = DayMemo()
         func report(_ s: Int, _ status: PartitionReport.Status, _ rows: Int?, _ seconds: Double, _ detail: String?,
                     transient: Bool? = nil) -> PartitionReport {
             PartitionReport(stage: stages[s].name, symbol: root, date: date.description, status: status, rows: rows,

@@ -61,29 +61,12 @@ public struct LevelSeries: Sendable {
         self.columns = columns
     }
 
-    /// Splits a silver table (numeric columns as Double, plus the key columns as
-    /// integers) by level, keeping window order.
-    public static func split(_ table: [String: [Double?]], levelIDs: [String], levelPrices: [Int64], windowIndex: [Int],
-                             windowStart: [UInt64], windowEnd: [UInt64]) -> [LevelSeries] {
-        var order: [String] = [], rows: [String: [Int]] = [:]
-        for (i, id) in levelIDs.enumerated() {
-            if rows[id] == nil { order.append(id) }
-            rows[id, default: []].append(i)
-        }
-        return order.map { id in
-            let r = rows[id]!.sorted { windowIndex[$0] < windowIndex[$1] }
-            var cols: [String: [Double?]] = [:]
-            for (name, values) in table { cols[name] = r.map { values[$0] } }
-            return LevelSeries(levelID: id, levelPrice: levelPrices[r[0]], windowIndex: r.map { windowIndex[$0] },
-                               windowStart: r.map { windowStart[$0] }, windowEnd: r.map { windowEnd[$0] }, columns: cols)
-        }
-    }
-
-    /// Series from silver columns as written (`SilverTable.fields` order or a file read back).
-    /// The same as `split` of the columns converted to Double, taking each level's rows straight
-    /// from the columns (no whole-table Double copy).
+    /// Series from silver columns as written (`SilverTable.fields` order or a file read back), split
+    /// by level: levels in order of first appearance, each level's rows in window order, the numeric
+    /// columns as Double (booleans as 0/1), taken per level straight from the columns.
     public static func from(silver columns: [(name: String, column: ParquetColumn)]) -> [LevelSeries] {
         var ids: [String] = [], prices: [Int64] = [], windows: [Int] = [], starts: [UInt64] = [], ends: [UInt64] = []
+        var numeric: [(name: String, column: ParquetColumn)] = []
         for (name, c) in columns {
             switch (name, c) {
             case ("level_id", .bytes(let v)): ids = (0..<v.count).map { v.string($0) ?? "" }
@@ -91,31 +74,28 @@ public struct LevelSeries: Sendable {
             case ("window_index", .int32(let v)): windows = v.map { Int($0 ?? 0) }
             case ("window_start", .int64(let v)): starts = v.map { UInt64($0 ?? 0) }
             case ("window_end", .int64(let v)): ends = v.map { UInt64($0 ?? 0) }
-            default: break
+            default: numeric.append((name, c))
             }
         }
-        // Each level's rows in window order, levels in order of first appearance (as `split`).
         var order: [String] = [], rowsOf: [String: [Int]] = [:]
         for (i, id) in ids.enumerated() {
             if rowsOf[id] == nil { order.append(id) }
             rowsOf[id, default: []].append(i)
         }
-        let levelRows = order.map { id in rowsOf[id]!.sorted { windows[$0] < windows[$1] } }
-        var cols = Array(repeating: [String: [Double?]](), count: order.count)
-        for (name, c) in columns where !["level_id", "level_price", "window_index", "window_start", "window_end"].contains(name) {
-            for (l, r) in levelRows.enumerated() {
+        return order.map { id in
+            let r = rowsOf[id]!.sorted { windows[$0] < windows[$1] }
+            var cols: [String: [Double?]] = [:]
+            for (name, c) in numeric {
                 switch c {
-                case .int64(let v): cols[l][name] = r.map { v[$0].map(Double.init) }
-                case .int32(let v): cols[l][name] = r.map { v[$0].map(Double.init) }
-                case .double(let v): cols[l][name] = r.map { v[$0] }
-                case .boolean(let v): cols[l][name] = r.map { v[$0].map { $0 ? 1 : 0 } }
+                case .int64(let v): cols[name] = r.map { v[$0].map(Double.init) }
+                case .int32(let v): cols[name] = r.map { v[$0].map(Double.init) }
+                case .double(let v): cols[name] = r.map { v[$0] }
+                case .boolean(let v): cols[name] = r.map { v[$0].map { $0 ? 1 : 0 } }
                 default: break
                 }
             }
-        }
-        return levelRows.enumerated().map { l, r in
-            LevelSeries(levelID: order[l], levelPrice: prices[r[0]], windowIndex: r.map { windows[$0] },
-                        windowStart: r.map { starts[$0] }, windowEnd: r.map { ends[$0] }, columns: cols[l])
+            return LevelSeries(levelID: id, levelPrice: prices[r[0]], windowIndex: r.map { windows[$0] },
+                               windowStart: r.map { starts[$0] }, windowEnd: r.map { ends[$0] }, columns: cols)
         }
     }
 }
